@@ -1,0 +1,64 @@
+# common/mk/module.mk — the make targets of a kernel-module step (00-04).
+#
+# A step's Makefile sets these and includes this file:
+#   STEP       the step's directory name, e.g. step02-vmxon
+#   MODULE     the module name(s) Kbuild builds (the step's Kbuild lists them)
+#   LAB_NEEDS  none | vmx                what the lab engine must offer
+#   LAB_CPUS   CPUs of the lab VM        (default 1)
+#   LAB_FLAGS  more lab-run options      (e.g. --reports-skip, --modules kvm_intel)
+#   LAB_FILES  more files for the VM     (next to lab.sh in /lab/$(STEP))
+#   DEPS       more prerequisites of the module build (generated headers, ...)
+#
+# Targets:
+#   all    build the module(s) against the lab kernel's headers
+#   run    run lab.sh in the lab VM; ends with the step's verdict line
+#   test   run, then test.sh on the console log, then the Check unit tests
+#   load   build for the running kernel and insmod on this host (after checks)
+#   clean  remove what the build made
+#
+# `make test RUN_LOG=FILE` checks an existing console log instead of booting
+# (the top-level test shares one Bochs boot among the VMX steps this way).
+
+MAKEFLAGS += --no-print-directory
+TOP       := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+LAB       := $(TOP)/common/lab
+LAB_CPUS  ?= 1
+LAB_NEEDS ?= none
+BUNDLE    := build/lab/$(STEP)
+KOS       := $(addsuffix .ko,$(MODULE))
+SOURCES   := $(wildcard *.c *.h *.S Kbuild)
+
+# Resolved when a recipe needs it, so `make clean` fetches nothing.
+KDIR = $(shell $(LAB)/lab-assets kdir)
+
+.PHONY: all run test load clean bundle
+.DEFAULT_GOAL := all
+
+all: $(KOS)
+
+# Kbuild decides what to rebuild; the stamp keeps make from asking it when
+# no source changed.
+$(KOS): build/.modules
+build/.modules: $(SOURCES) $(DEPS)
+	@mkdir -p build
+	@kdir="$(KDIR)" && [ -d "$$kdir" ] || { echo "$(STEP): no kernel headers (lab-assets kdir failed)" >&2; exit 1; }; \
+	$(MAKE) --no-print-directory -C "$$kdir" M=$(CURDIR) modules
+	@touch $@
+
+bundle: $(KOS) lab.sh $(LAB_FILES)
+	@rm -rf $(BUNDLE) && mkdir -p $(BUNDLE)
+	@cp $(KOS) lab.sh $(LAB_FILES) $(BUNDLE)/
+
+run: bundle
+	@$(LAB)/run-step --step $(STEP) --log build/run.log -- \
+		--needs $(LAB_NEEDS) --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE)
+
+test:
+	@$(TOP)/tests/step-test $(STEP) $(if $(RUN_LOG),--log $(RUN_LOG))
+
+load: lab.sh
+	@$(LAB)/host-load --step $(STEP) $(foreach m,$(MODULE),--module $(m)) \
+		$(if $(LOAD_ARGS),--args "$(LOAD_ARGS)")
+
+clean:
+	rm -rf build $(KOS) *.o *.mod *.mod.c .*.cmd modules.order Module.symvers $(CLEAN_FILES)
