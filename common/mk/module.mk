@@ -31,7 +31,7 @@ SOURCES   := $(wildcard *.c *.h *.S Kbuild)
 # Resolved when a recipe needs it, so `make clean` fetches nothing.
 KDIR = $(shell $(LAB)/lab-assets kdir)
 
-.PHONY: all run test load clean bundle
+.PHONY: all run test load clean bundle lab-info
 .DEFAULT_GOAL := all
 
 all: $(KOS)
@@ -62,3 +62,8 @@ load: lab.sh
 
 clean:
 	rm -rf build $(KOS) *.o *.mod *.mod.c .*.cmd modules.order Module.symvers $(CLEAN_FILES)
+
+# What the lab must offer this step, for the top-level test that shares one
+# boot among steps with the same needs.
+lab-info:
+	@echo "needs=$(LAB_NEEDS) cpus=$(LAB_CPUS) flags=$(LAB_FLAGS)"

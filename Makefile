@@ -1,0 +1,45 @@
+# The hypervisor course: top-level targets.
+#
+#   make setup           install what is missing (Debian, as root) and fetch the lab assets
+#   make all             build every step
+#   make run             the tour: every step's `make run`, in order, then a table
+#   make test            every test (lab machine, unit, end-to-end); ends `N passed, N failed`
+#   make book            the book as HTML in book/html/
+#   make diff STEP=NN    what step NN adds to the step before it
+#   make clean           remove build products (make clean-cache: the lab assets too)
+
+MAKEFLAGS += --no-print-directory
+STEPS := $(sort $(patsubst %/,%,$(wildcard step[0-9][0-9]-*/)))
+
+.PHONY: setup all run test book diff clean clean-cache ensure-setup
+
+setup:
+	@common/setup
+
+# run and test need no separate setup: they do it when something is missing.
+ensure-setup:
+	@common/setup --check 2>/dev/null || common/setup
+
+all: ensure-setup
+	@for s in $(STEPS); do $(MAKE) -C $$s all || exit 1; done
+
+run: ensure-setup
+	@tests/tour $(STEPS)
+
+test: ensure-setup
+	@tests/run-all $(STEPS)
+
+book:
+	@book/build
+
+diff:
+	@tests/step-diff $(STEP)
+
+clean:
+	@for s in $(STEPS); do $(MAKE) -C $$s clean >/dev/null; done
+	@$(MAKE) -C tests clean >/dev/null
+	@rm -rf book/html
+	@echo "clean: build products removed"
+
+clean-cache:
+	@. common/lab/config && rm -rf "$$LAB_CACHE" && echo "clean-cache: removed $$LAB_CACHE"
