@@ -33,7 +33,7 @@ book:
 	@book/build
 
 diff:
-	@tests/step-diff $(STEP)
+	@common/step-diff $(STEP)
 
 clean:
 	@for s in $(STEPS); do $(MAKE) -C $$s clean >/dev/null; done
