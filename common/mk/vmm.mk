@@ -1,0 +1,113 @@
+# common/mk/vmm.mk — the make targets of a userspace-VMM step (05-07).
+#
+# A step's Makefile sets these and includes this file:
+#   STEP        the step's directory name, e.g. step05-kvm-userspace
+#   VMM_SRCS    the VMM's C sources (linked -static into build/vmm: the lab
+#               VM is a busybox initramfs without a C library)
+#   ASM_GUESTS  nasm guests: guests/NAME.asm -> build/NAME.bin (flat binaries;
+#               they %include "layout.inc", generated from the step's layout.h)
+#   C_GUESTS    freestanding C guests: guests/NAME.c + the runtime in
+#               common/guest -> build/NAME.bin
+#   LAB_CPUS    CPUs of the lab VM (default 1)
+#   LAB_FLAGS   more lab-run options
+#   LAB_FILES   more files for the VM (next to lab.sh in /lab/$(STEP))
+#
+# Targets:
+#   all    build the VMM and the guests, and the bundle build/lab/$(STEP)/
+#          (vmm, guests, lab.sh): what lab.sh runs, in the lab VM or here
+#   run    run lab.sh where KVM is real: on this host when /dev/kvm is
+#          hardware-accelerated (or LAB_ENGINE=host-kvm), else in the lab VM
+#          (QEMU TCG -cpu max, kvm + kvm_amd loaded); ends with the verdict
+#   test   run, then test.sh on the console log, then the Check unit tests
+#   clean  remove what the build made
+#
+# `make test RUN_LOG=FILE` checks an existing console log instead of running.
+
+TOP      := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+LAB      := $(TOP)/common/lab
+LAB_CPUS ?= 1
+BUNDLE   := build/lab/$(STEP)
+
+CC       := gcc
+CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -I. -I$(TOP)/common/include
+LDFLAGS  := -static
+
+# Guests: 64-bit freestanding code, no libc, no SSE (the VMM leaves
+# CR4.OSFXSR clear), no red zone, linked at GUEST_LOAD_ADDR.
+GUEST_DIR    := $(TOP)/common/guest
+GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -ffreestanding -fno-pic \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -mno-red-zone \
+	-mgeneral-regs-only -fno-builtin -I. -I$(TOP)/common/include -I$(GUEST_DIR)
+GUEST_RT     := build/guest/start.o build/guest/runtime.o
+
+GUEST_BINS := $(ASM_GUESTS:%=build/%.bin) $(C_GUESTS:%=build/%.bin)
+HEADERS    := $(wildcard *.h) $(wildcard $(TOP)/common/include/*.h)
+
+.PHONY: all run test clean bundle
+.DEFAULT_GOAL := all
+
+all: bundle
+
+build/vmm: $(VMM_SRCS) $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(VMM_SRCS)
+
+# One source of truth for the memory map: layout.h's #defines, for nasm.
+build/layout.inc: layout.h
+	@mkdir -p build
+	sed -n 's/^#define \([A-Z0-9_]*\)[ 	]\{1,\}\(.*\)$$/%define \1 \2/p' $< >$@
+
+$(ASM_GUESTS:%=build/%.bin): build/%.bin: guests/%.asm build/layout.inc
+	nasm -f bin -I build/ -o $@ $<
+
+build/guest/start.o: $(GUEST_DIR)/start.asm build/layout.inc
+	@mkdir -p build/guest
+	nasm -f elf64 -I build/ -o $@ $<
+
+build/guest/runtime.o: $(GUEST_DIR)/runtime.c $(HEADERS) $(wildcard $(GUEST_DIR)/*.h)
+	@mkdir -p build/guest
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+build/guest/%.o: guests/%.c $(HEADERS) $(wildcard $(GUEST_DIR)/*.h)
+	@mkdir -p build/guest
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+# The linker script takes GUEST_LOAD_ADDR from layout.h through cpp.
+build/guest/guest.ld: $(GUEST_DIR)/guest.ld.in layout.h
+	@mkdir -p build/guest
+	$(CC) -E -P -x c -include layout.h -o $@ $<
+
+# One flat image, loaded and mapped read-write-execute as a whole (the page
+# tables of step05 have no NX bits): ld need not warn about an RWX segment.
+$(C_GUESTS:%=build/%.elf): build/%.elf: build/guest/%.o $(GUEST_RT) build/guest/guest.ld
+	ld -static -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T build/guest/guest.ld -o $@ $(GUEST_RT) $<
+
+$(C_GUESTS:%=build/%.bin): build/%.bin: build/%.elf
+	objcopy -O binary $< $@
+
+bundle: build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES)
+	@rm -rf $(BUNDLE) && mkdir -p $(BUNDLE)
+	@cp build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES) $(BUNDLE)/
+
+# KVM that is real: /dev/kvm opens and the CPU advertises VT-x or AMD-V.
+HOST_KVM = $(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] && \
+	grep -qw -e vmx -e svm /proc/cpuinfo && echo yes)
+
+run: bundle
+	@if [ "$(LAB_ENGINE)" = host-kvm ] || \
+	    { [ -z "$(LAB_ENGINE)" ] && [ "$(HOST_KVM)" = yes ]; }; then \
+		echo "$(STEP): running on this host's hardware-accelerated /dev/kvm"; \
+		$(LAB)/run-step --step $(STEP) --log build/run.log --direct -- \
+			env LAB_ENGINE=host-kvm LAB_CPUS=$$(nproc) \
+			sh -c 'cd $(BUNDLE) && exec sh ./lab.sh'; \
+	else \
+		$(LAB)/run-step --step $(STEP) --log build/run.log -- \
+			--needs kvm --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE); \
+	fi
+
+test:
+	@$(TOP)/tests/step-test $(STEP) $(if $(RUN_LOG),--log $(RUN_LOG))
+
+clean:
+	rm -rf build

@@ -1,0 +1,24 @@
+; triple_fault.asm - a long-mode guest that crashes on purpose.
+;
+; Runs: inside the VM, in 64-bit mode (as long.asm).
+; Spec: Intel SDM Vol. 3A, "Interrupt Descriptor Table (IDT)", "Interrupt
+; 8 - Double Fault Exception (#DF)" (a fault while delivering #DF shuts the
+; processor down: the "triple fault").
+;
+; It loads an empty IDT and executes an undefined instruction: #UD cannot
+; be delivered (#GP), nor can #GP (#DF), nor #DF: shutdown.  KVM reports
+; KVM_EXIT_SHUTDOWN, and the VMM dumps the registers.
+
+%include "layout.inc"
+
+	bits 64
+	org GUEST_LOAD_ADDR
+
+start:
+	lidt [empty_idt]
+	mov rax, 0xdead			; a marker to find in the register dump
+	ud2
+
+empty_idt:
+	dw 0				; limit: no gate fits
+	dq 0				; base

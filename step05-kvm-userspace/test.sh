@@ -1,0 +1,87 @@
+#!/bin/sh
+# test.sh — step05-kvm-userspace's end-to-end checks; runs on the host.
+#
+#   sh test.sh LOGFILE
+#
+# Asserts the exact values in the console log of `make run` (the verdict,
+# what each guest printed and computed, the exits), then runs build/vmm on
+# this host with bad input: it must refuse each with exit status 2 and a
+# message naming the problem, before it ever opens /dev/kvm, so these checks
+# need no KVM at all.
+. "$(dirname "$0")/../tests/lib.sh"
+log=${1:?usage: test.sh LOGFILE}
+here=$(cd "$(dirname "$0")" && pwd)
+text=$(cat "$log")
+
+# --- the run: verdict and console ---------------------------------------------
+expect_eq "verdict" "$(verdict_word "$log")" PASS
+expect_eq "modes" "$(verdict_value "$log" modes)" real,protected,long
+expect_eq "results: 1+...+100, fib(40), 20!" "$(verdict_value "$log" results)" \
+	5050,102334155,2432902008176640000
+expect_match "engine is host-kvm or lab-kvm" "$(verdict_value "$log" engine)" \
+	'^(host-kvm|lab-kvm)$'
+
+expect_match "real-mode guest greets through port 0xE9" "$text" \
+	'^Hello from real mode: 1 \+ 2 \+ \.\.\. \+ 100$'
+expect_match "real mode: ax and memory agree" "$text" \
+	'^vmm: ax=5050 memory\[0x5000\]=5050 \(agree\)$'
+expect_match "real mode: one KVM_EXIT_IO per byte of the 40-byte greeting, then HLT" "$text" \
+	'^vmm: exits: KVM_EXIT_IO=40 KVM_EXIT_HLT=1$'
+expect_match "protected-mode guest greets" "$text" \
+	'^Hello from protected mode: fib\(40\)$'
+expect_match "protected mode: a 4-byte KVM_EXIT_MMIO to the result register" "$text" \
+	'^vmm: KVM_EXIT_MMIO: 4-byte write of 102334155 to the result register at 0x20000000$'
+expect_match "protected mode: eax, memory and MMIO agree" "$text" \
+	'^vmm: eax=102334155 memory\[0x5000\]=102334155 mmio\[0x20000000\]=102334155 \(agree\)$'
+expect_match "long-mode guest greets" "$text" '^Hello from long mode: 20!$'
+expect_match "long mode: an 8-byte KVM_EXIT_MMIO" "$text" \
+	'^vmm: KVM_EXIT_MMIO: 8-byte write of 2432902008176640000 to the result register at 0x20000000$'
+expect_match "long mode: rax, memory and MMIO agree" "$text" \
+	'^vmm: rax=2432902008176640000 memory\[0x5000\]=2432902008176640000 mmio\[0x20000000\]=2432902008176640000 \(agree\)$'
+expect_match "long mode: exits by name" "$text" \
+	'^vmm: exits: KVM_EXIT_IO=26 KVM_EXIT_HLT=1 KVM_EXIT_MMIO=1$'
+expect_match "triple fault is KVM_EXIT_SHUTDOWN" "$text" \
+	'^vmm: KVM_EXIT_SHUTDOWN: the guest triple-faulted$'
+expect_match "triple fault: the registers are dumped" "$text" \
+	'^vmm:   rip [0-9a-f]{16}  rsp [0-9a-f]{16}  rflags [0-9a-f]{8}$'
+expect_match "triple fault: the vmm exits 1" "$text" '^\(exit status 1\)$'
+
+# --- bad input, on this host, no KVM needed -------------------------------------
+vmm=$here/build/vmm
+[ -x "$vmm" ] || make --no-print-directory -C "$here" build/vmm >/dev/null 2>&1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+: >"$tmp/empty.bin"
+head -c 2097152 /dev/zero >"$tmp/big.bin"
+printf '\364' >"$tmp/hlt.bin"
+
+# refused WHAT ERE ARGS... — vmm ARGS exits 2 and prints a line matching ERE.
+refused() {
+	what=$1 re=$2
+	shift 2
+	out=$("$vmm" "$@" 2>&1)
+	expect_status "$what" $? 2
+	expect_match "$what: says so" "$out" "$re"
+}
+refused "missing image file" "^vmm: image '$tmp/none.bin': No such file or directory\$" \
+	"$tmp/none.bin"
+refused "empty image" "^vmm: image '$tmp/empty.bin' is empty\$" "$tmp/empty.bin"
+refused "oversized image (2 MiB into 2 MiB of RAM)" \
+	"^vmm: image '$tmp/big.bin' is too large: 2097152 bytes, but only 2064384 fit at 0x8000 in 2097152 bytes of guest memory\$" \
+	"$tmp/big.bin"
+refused "image that is a directory" "^vmm: image '$tmp' is not a regular file\$" "$tmp"
+refused "no image argument" '^vmm: missing IMAGE$'
+refused "two image arguments" '^vmm: more than one IMAGE$' "$tmp/hlt.bin" "$tmp/hlt.bin"
+refused "--mem 3X (not a size)" "^vmm: bad --mem size '3X'" --mem 3X "$tmp/hlt.bin"
+refused "--mem 1G (above 512M)" "^vmm: bad --mem size '1G'" --mem 1G "$tmp/hlt.bin"
+refused "--mem 5000 (not whole pages)" "^vmm: bad --mem size '5000'" --mem 5000 "$tmp/hlt.bin"
+refused "--mem -1" "^vmm: bad --mem size '-1'" --mem -1 "$tmp/hlt.bin"
+refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086'" --mode virtual8086 "$tmp/hlt.bin"
+refused "unknown option" "unrecognized option '--bogus'" --bogus "$tmp/hlt.bin"
+
+out=$("$vmm" --help)
+expect_status "--help" $? 0
+expect_match "--help shows the usage" "$out" \
+	'^usage: vmm \[--mode real\|protected\|long\] \[--mem SIZE\] IMAGE$'
+
+summary

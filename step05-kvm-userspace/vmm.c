@@ -1,0 +1,516 @@
+/*
+ * vmm.c - a virtual machine monitor on /dev/kvm, from userspace.
+ *
+ * Runs: userspace, on a Linux host whose /dev/kvm is hardware-accelerated,
+ * or inside the lab VM (nested KVM).  Linked statically: the lab VM is a
+ * busybox initramfs without a C library.
+ *
+ * Spec: the kernel's Documentation/virt/kvm/api.rst: "General description",
+ * "KVM_GET_API_VERSION", "KVM_CHECK_EXTENSION", "KVM_CREATE_VM",
+ * "KVM_SET_USER_MEMORY_REGION", "KVM_CREATE_VCPU", "KVM_GET_VCPU_MMAP_SIZE",
+ * "KVM_SET_CPUID2", "KVM_SET_SREGS", "KVM_RUN", "The kvm_run structure".
+ *
+ *   vmm [--mode real|protected|long] [--mem SIZE] IMAGE
+ *
+ * main() reads in the order every KVM VMM does its work: check the input,
+ * open /dev/kvm, create the VM, give it memory, create a vCPU, set its
+ * registers, then call KVM_RUN in a loop and handle each exit.
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "exit_names.h"
+#include "input.h"
+#include "layout.h"
+#include "x86_modes.h"
+
+#define EXIT_GUEST_FAILED 1 /* the guest faulted or computed the wrong value */
+#define EXIT_BAD_INPUT	  2 /* bad command line or image: nothing ran */
+
+#define EXIT_REASONS_COUNTED 64 /* KVM_EXIT_* values we keep statistics for */
+#define CPUID_MAX_ENTRIES    100
+
+/* Where an x86 CPU starts after RESET or INIT: CS 0xf000, IP 0xfff0. */
+#define RESET_CS_SELECTOR 0xf000
+#define RESET_RIP	  0xfff0
+
+struct vm {
+	int kvm_fd;	     /* /dev/kvm: system ioctls */
+	int vm_fd;	     /* KVM_CREATE_VM: VM ioctls */
+	int vcpu_fd;	     /* KVM_CREATE_VCPU: vCPU ioctls */
+	struct kvm_run *run; /* shared with KVM: why KVM_RUN returned */
+	size_t run_size;
+	uint8_t *mem; /* guest-physical 0 is mem[0] */
+	uint64_t mem_size;
+	enum cpu_mode mode;
+	uint64_t exits[EXIT_REASONS_COUNTED];
+	bool mmio_seen; /* the guest wrote GUEST_MMIO_RESULT */
+	uint64_t mmio_value;
+};
+
+/* book:begin die */
+/* One way to fail: say which call failed and why, then exit. */
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("vmm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_FAILURE);
+}
+
+static void die_perror(const char *call)
+{
+	die("%s: %s", call, strerror(errno));
+}
+/* book:end die */
+
+/* Bad input: nothing has run yet; exit 2 like any command-line tool. */
+static void bad_input(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'vmm --help'.\n", stderr);
+	exit(EXIT_BAD_INPUT);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmm [--mode real|protected|long] [--mem SIZE] IMAGE\n"
+		"\n"
+		"Run the flat binary IMAGE in a one-vCPU KVM virtual machine.\n"
+		"IMAGE is loaded at guest-physical %#x and entered at its first\n"
+		"byte in the given CPU mode (default: long).  The guest prints\n"
+		"through port %#x, leaves its result in the accumulator and at\n"
+		"%#x, and stops with HLT.\n"
+		"\n"
+		"  --mode MODE  real, protected or long\n"
+		"  --mem SIZE   guest memory: bytes, or with K, M, G (default 2M,\n"
+		"               %uK to %uM, a multiple of 4K)\n"
+		"  --help       this text\n"
+		"\n"
+		"Exit status: 0 the guest halted with its result in agreement,\n"
+		"1 the guest or KVM failed, 2 bad command line or image.\n",
+		GUEST_LOAD_ADDR, GUEST_CONSOLE_PORT, GUEST_RESULT_ADDR,
+		GUEST_MEM_MIN >> 10, GUEST_MEM_MAX >> 20);
+}
+
+static void parse_options(int argc, char **argv, struct vm *vm,
+			  const char **image)
+{
+	static const struct option options[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "mem", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	vm->mode = MODE_LONG;
+	vm->mem_size = GUEST_MEM_DEFAULT;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			if (mode_parse(optarg, &vm->mode) < 0)
+				bad_input(
+					"bad --mode '%s': use real, protected or long",
+					optarg);
+			break;
+		case 's':
+			if (parse_size(optarg, &vm->mem_size) < 0)
+				bad_input(
+					"bad --mem size '%s': want %uK..%uM, a multiple of 4K",
+					optarg, GUEST_MEM_MIN >> 10,
+					GUEST_MEM_MAX >> 20);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		default:
+			exit(EXIT_BAD_INPUT); /* getopt_long said why */
+		}
+	}
+	if (optind != argc - 1)
+		bad_input(optind == argc ? "missing IMAGE"
+					 : "more than one IMAGE");
+	*image = argv[optind];
+}
+
+/* book:begin memory */
+/* Guest RAM is ordinary anonymous memory of this process. */
+static void guest_memory_alloc(struct vm *vm, const char *image)
+{
+	size_t room = vm->mem_size - GUEST_LOAD_ADDR;
+	size_t size;
+	int err;
+
+	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED)
+		die_perror("mmap guest memory");
+	err = image_load(image, vm->mem + GUEST_LOAD_ADDR, room, &size);
+	if (err == -ENODATA)
+		bad_input("image '%s' is empty", image);
+	if (err == -EFBIG)
+		bad_input(
+			"image '%s' is too large: %zu bytes, but only %zu fit at %#x in %llu bytes of guest memory",
+			image, size, room, GUEST_LOAD_ADDR,
+			(unsigned long long)vm->mem_size);
+	if (err == -EINVAL)
+		bad_input("image '%s' is not a regular file", image);
+	if (err < 0)
+		bad_input("image '%s': %s", image, strerror(-err));
+	printf("vmm: loaded %s (%zu bytes) at %#x; %s mode, %llu KiB of memory\n",
+	       image, size, GUEST_LOAD_ADDR, mode_name(vm->mode),
+	       (unsigned long long)vm->mem_size >> 10);
+}
+/* book:end memory */
+
+/* book:begin kvm_open */
+static const struct {
+	int cap;
+	const char *name;
+} required_caps[] = {
+	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
+	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
+};
+
+/* The API version is frozen at 12; extensions say what else there is. */
+static void kvm_open(struct vm *vm)
+{
+	int version;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		die_perror("open /dev/kvm");
+	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (version < 0)
+		die_perror("KVM_GET_API_VERSION");
+	if (version != KVM_API_VERSION)
+		die("KVM_GET_API_VERSION: %d, this VMM speaks %d", version,
+		    KVM_API_VERSION);
+	for (size_t i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]);
+	     i++) {
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+			  required_caps[i].cap) <= 0)
+			die("KVM_CHECK_EXTENSION: %s is not available",
+			    required_caps[i].name);
+	}
+}
+/* book:end kvm_open */
+
+/* book:begin vm_create */
+static void vm_create(struct vm *vm)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem_size,
+		.userspace_addr = (uintptr_t)vm->mem,
+	};
+
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		die_perror("KVM_CREATE_VM");
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, GUEST_TSS_ADDR) < 0)
+		die_perror("KVM_SET_TSS_ADDR");
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		die_perror("KVM_SET_USER_MEMORY_REGION");
+}
+/* book:end vm_create */
+
+/* book:begin vcpu_create */
+/*
+ * A vCPU is a file descriptor; its kvm_run page, shared with the kernel,
+ * tells us after each KVM_RUN why the guest stopped.  The guest sees the
+ * CPUID KVM can support (without it, a long-mode guest has no "LM" bit).
+ */
+static void vcpu_create(struct vm *vm)
+{
+	struct kvm_cpuid2 *cpuid;
+	int size;
+
+	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu_fd < 0)
+		die_perror("KVM_CREATE_VCPU");
+	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run))
+		die_perror("KVM_GET_VCPU_MMAP_SIZE");
+	vm->run_size = (size_t)size;
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu_fd, 0);
+	if (vm->run == MAP_FAILED)
+		die_perror("mmap kvm_run");
+
+	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES *
+						   sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		die_perror("calloc cpuid");
+	cpuid->nent = CPUID_MAX_ENTRIES;
+	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
+		die_perror("KVM_GET_SUPPORTED_CPUID");
+	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
+		die_perror("KVM_SET_CPUID2");
+	free(cpuid);
+}
+/* book:end vcpu_create */
+
+/* book:begin vcpu_setup */
+static void vcpu_setup(struct vm *vm)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		die_perror("KVM_GET_SREGS");
+	switch (vm->mode) {
+	case MODE_REAL:
+		setup_real_mode(&sregs, &regs);
+		break;
+	case MODE_PROTECTED:
+		setup_protected_mode(vm->mem, &sregs, &regs);
+		break;
+	default:
+		setup_long_mode(vm->mem, &sregs, &regs);
+		break;
+	}
+	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+		die_perror("KVM_SET_SREGS");
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		die_perror("KVM_SET_REGS");
+}
+/* book:end vcpu_setup */
+
+static void dump_registers(struct vm *vm)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
+		die_perror("KVM_GET_REGS");
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+		die_perror("KVM_GET_SREGS");
+	printf("vmm:   rip %016llx  rsp %016llx  rflags %08llx\n"
+	       "vmm:   rax %016llx  rbx %016llx  rcx %016llx  rdx %016llx\n"
+	       "vmm:   cr0 %016llx  cr2 %016llx  cr3 %016llx  cr4 %016llx\n"
+	       "vmm:   efer %llx  cs %04x (base %llx, l %u, db %u)  idt base %llx limit %x\n",
+	       r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, s.cr0, s.cr2,
+	       s.cr3, s.cr4, s.efer, s.cs.selector, s.cs.base, s.cs.l, s.cs.db,
+	       s.idt.base, s.idt.limit);
+	if (s.cs.selector == RESET_CS_SELECTOR && r.rip == RESET_RIP)
+		printf("vmm:   (this is the reset state: on AMD, KVM re-initializes the vCPU after a shutdown)\n");
+}
+
+/* book:begin handle_io */
+/*
+ * KVM_EXIT_IO: the guest executed IN or OUT.  The data sits inside the
+ * kvm_run page at io.data_offset; io.count > 1 for REP INS/OUTS.
+ */
+static void handle_io(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+
+	if (run->io.port == GUEST_CONSOLE_PORT &&
+	    run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 1) {
+		fwrite(data, 1, run->io.count, stdout);
+		return;
+	}
+	if (run->io.direction == KVM_EXIT_IO_IN) /* nothing there: bus floats */
+		memset(data, 0xff, (size_t)run->io.size * run->io.count);
+	printf("vmm: unhandled %s of %u bytes at port %#x\n",
+	       run->io.direction == KVM_EXIT_IO_IN ? "in" : "out", run->io.size,
+	       run->io.port);
+}
+/* book:end handle_io */
+
+/* book:begin handle_mmio */
+/* KVM_EXIT_MMIO: an access to a guest-physical address with no RAM. */
+static void handle_mmio(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t value = 0;
+
+	if (run->mmio.is_write && run->mmio.phys_addr == GUEST_MMIO_RESULT &&
+	    run->mmio.len <= sizeof(value)) {
+		memcpy(&value, run->mmio.data, run->mmio.len);
+		vm->mmio_seen = true;
+		vm->mmio_value = value;
+		printf("vmm: KVM_EXIT_MMIO: %u-byte write of %llu to the result register at %#x\n",
+		       run->mmio.len, (unsigned long long)value,
+		       GUEST_MMIO_RESULT);
+		return;
+	}
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+	printf("vmm: unhandled MMIO %s of %u bytes at %#llx\n",
+	       run->mmio.is_write ? "write" : "read", run->mmio.len,
+	       (unsigned long long)run->mmio.phys_addr);
+}
+/* book:end handle_mmio */
+
+static enum cpu_vendor host_vendor(void)
+{
+	unsigned int max, regs[3];
+
+	__get_cpuid(0, &max, &regs[0], &regs[2], &regs[1]); /* EBX EDX ECX */
+	return vendor_from_cpuid((const char *)regs);
+}
+
+/* The CPU refused to enter the guest; its reason is vendor-specific. */
+static void report_entry_failure(struct vm *vm)
+{
+	uint64_t reason = vm->run->fail_entry.hardware_entry_failure_reason;
+
+	printf("vmm: KVM_EXIT_FAIL_ENTRY: hardware entry failure reason %#llx (%s) on cpu %u\n",
+	       (unsigned long long)reason,
+	       entry_failure_name(reason, host_vendor()),
+	       vm->run->fail_entry.cpu);
+}
+
+/* book:begin run_loop */
+/* Why the run loop ended. */
+enum run_end { GUEST_HALTED, GUEST_FAILED };
+
+/*
+ * Run the vCPU until the guest halts, or stops in a way it cannot continue
+ * from (GUEST_FAILED, after saying why).
+ */
+static enum run_end run_loop(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+
+	for (;;) {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_perror("KVM_RUN");
+		}
+		if (run->exit_reason < EXIT_REASONS_COUNTED)
+			vm->exits[run->exit_reason]++;
+
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			handle_io(vm);
+			break;
+		case KVM_EXIT_MMIO:
+			handle_mmio(vm);
+			break;
+		case KVM_EXIT_HLT:
+			return GUEST_HALTED;
+		case KVM_EXIT_SHUTDOWN:
+			printf("vmm: KVM_EXIT_SHUTDOWN: the guest triple-faulted\n");
+			dump_registers(vm);
+			return GUEST_FAILED;
+		case KVM_EXIT_FAIL_ENTRY:
+			report_entry_failure(vm);
+			dump_registers(vm);
+			return GUEST_FAILED;
+		case KVM_EXIT_INTERNAL_ERROR:
+			printf("vmm: KVM_EXIT_INTERNAL_ERROR: suberror %u (%s)\n",
+			       run->internal.suberror,
+			       internal_error_name(run->internal.suberror));
+			dump_registers(vm);
+			return GUEST_FAILED;
+		default:
+			printf("vmm: unexpected exit %u (%s)\n",
+			       run->exit_reason,
+			       kvm_exit_name(run->exit_reason));
+			dump_registers(vm);
+			return GUEST_FAILED;
+		}
+	}
+}
+/* book:end run_loop */
+
+/* book:begin check_result */
+/*
+ * The guest left its answer in the accumulator (ax, eax or rax), at
+ * GUEST_RESULT_ADDR in its memory and, above real mode, in the MMIO result
+ * register.  All must agree.
+ */
+static bool check_result(struct vm *vm)
+{
+	static const char *const acc[] = {
+		[2] = "ax", [4] = "eax", [8] = "rax"
+	};
+	size_t width = mode_result_width(vm->mode);
+	uint64_t mask = width == 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+	uint64_t reg, mem = 0;
+	struct kvm_regs regs;
+	bool ok;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
+		die_perror("KVM_GET_REGS");
+	reg = regs.rax & mask;
+	memcpy(&mem, vm->mem + GUEST_RESULT_ADDR, width);
+	ok = reg == mem;
+	printf("vmm: %s=%llu memory[%#x]=%llu", acc[width],
+	       (unsigned long long)reg, GUEST_RESULT_ADDR,
+	       (unsigned long long)mem);
+	if (vm->mode != MODE_REAL) {
+		ok = ok && vm->mmio_seen && vm->mmio_value == reg;
+		printf(" mmio[%#x]=%llu", GUEST_MMIO_RESULT,
+		       (unsigned long long)vm->mmio_value);
+	}
+	printf(ok ? " (agree)\n" : " (DISAGREE)\n");
+	if (ok)
+		printf("vmm: %s mode guest halted: result=%llu\n",
+		       mode_name(vm->mode), (unsigned long long)reg);
+	return ok;
+}
+/* book:end check_result */
+
+static void print_exit_counts(struct vm *vm)
+{
+	printf("vmm: exits:");
+	for (uint32_t i = 0; i < EXIT_REASONS_COUNTED; i++)
+		if (vm->exits[i])
+			printf(" %s=%llu", kvm_exit_name(i),
+			       (unsigned long long)vm->exits[i]);
+	printf("\n");
+}
+
+/* book:begin main */
+int main(int argc, char **argv)
+{
+	struct vm vm = { 0 };
+	const char *image;
+	bool ok = false;
+
+	parse_options(argc, argv, &vm, &image);
+	guest_memory_alloc(&vm, image); /* bad input stops here, before KVM */
+	kvm_open(&vm);
+	vm_create(&vm);
+	vcpu_create(&vm);
+	vcpu_setup(&vm);
+	fflush(stdout);
+
+	if (run_loop(&vm) == GUEST_HALTED)
+		ok = check_result(&vm);
+	print_exit_counts(&vm);
+	return ok ? EXIT_SUCCESS : EXIT_GUEST_FAILED;
+}
+/* book:end main */

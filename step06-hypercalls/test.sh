@@ -1,0 +1,90 @@
+#!/bin/sh
+# test.sh — step06-hypercalls' end-to-end checks; runs on the host.
+#
+#   sh test.sh LOGFILE
+#
+# Asserts the exact values in the console log of `make run`: the verdict,
+# what each VM printed, how the hostile guest's calls were answered and how
+# the runaway guest was stopped.  Then runs build/vmm on this host with bad
+# input: it must refuse each with exit status 2 and a message naming the
+# problem, before it opens /dev/kvm, so these checks need no KVM at all.
+. "$(dirname "$0")/../tests/lib.sh"
+log=${1:?usage: test.sh LOGFILE}
+here=$(cd "$(dirname "$0")" && pwd)
+text=$(cat "$log")
+
+# --- the run: verdict and console ---------------------------------------------
+expect_eq "verdict" "$(verdict_word "$log")" PASS
+expect_eq "vms" "$(verdict_value "$log" vms)" 2
+expect_eq "hypercalls: 2 VMs x (VMINFO 1 + PUTS 7 + GETTIME 1002 + EXIT 1)" \
+	"$(verdict_value "$log" hypercalls)" 2022
+expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood" \
+	"$(verdict_value "$log" bad_calls_rejected)" 10016
+expect_match "engine is host-kvm or lab-kvm" "$(verdict_value "$log" engine)" \
+	'^(host-kvm|lab-kvm)$'
+
+for k in 1 2; do
+	expect_match "VM $k says hello, prefixed" "$text" "^\[VM $k\] Hello from VM $k\$"
+	expect_match "VM $k counts to 5" "$text" "^\[VM $k\] VM $k counts 5 of 5\$"
+	expect_match "VM $k times its round trips" "$text" \
+		"^\[VM $k\] VM $k: 1000 GETTIME round trips, mean [0-9]+ ns \(guest to VMM and back\)\$"
+	expect_match "VM $k: the VMM counts each GETTIME" "$text" \
+		"^\[VM $k\] vmm: GETTIME +1002 +0 +[0-9]+\$"
+	expect_match "the parent reports VM $k's exit status" "$text" \
+		"^vmm: VM $k exited with status 0\$"
+done
+expect_match "--stats: exits per reason" "$text" '^\[VM 1\] vmm: exits: KVM_EXIT_IO=1011$'
+expect_match "--stats: the table's header" "$text" \
+	'^\[VM 1\] vmm: hypercall +calls +rejected +mean ns$'
+
+expect_match "hostile: every bad call rejected with the right error" "$text" \
+	'^\[VM 1\] hostile: 10016 bad calls rejected as they should be, 0 not$'
+expect_match "hostile: unknown numbers counted" "$text" \
+	'^\[VM 1\] vmm: \(unknown\) +3338 +3338 +[0-9]+$'
+expect_match "hostile: the VMM kept running to the guest's EXIT(0)" "$text" \
+	'^\[VM 1\] vmm: hypercalls: 10020, rejected: 10016$'
+expect_match "runaway: stopped by the time budget" "$text" \
+	'^\[VM 1\] vmm: stopped the guest: it ran out of its time budget of 1 s \(--timeout\)$'
+expect_match "runaway: exit status 3" "$text" '^vmm: VM 1 exited with status 3$'
+
+# --- bad input, on this host, no KVM needed -------------------------------------
+vmm=$here/build/vmm
+[ -x "$vmm" ] || make --no-print-directory -C "$here" build/vmm >/dev/null 2>&1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+: >"$tmp/empty.bin"
+head -c 2097152 /dev/zero >"$tmp/big.bin"
+printf '\364' >"$tmp/hlt.bin"
+
+# refused WHAT ERE ARGS... — vmm ARGS exits 2 and prints a line matching ERE.
+refused() {
+	what=$1 re=$2
+	shift 2
+	out=$("$vmm" "$@" 2>&1)
+	expect_status "$what" $? 2
+	expect_match "$what: says so" "$out" "$re"
+}
+refused "missing image file" "^vmm: image '$tmp/none.bin': No such file or directory\$" \
+	"$tmp/none.bin"
+refused "empty image" "^vmm: image '$tmp/empty.bin' is empty\$" "$tmp/empty.bin"
+refused "oversized image (2 MiB into 2 MiB of RAM)" \
+	"^vmm: image '$tmp/big.bin' is too large: 2097152 bytes, but only 2064384 fit at 0x8000 in 2097152 bytes of guest memory\$" \
+	"$tmp/big.bin"
+refused "image that is a directory" "^vmm: image '$tmp' is not a regular file\$" "$tmp"
+refused "no image argument" '^vmm: missing IMAGE$'
+refused "--mem 3X (not a size)" "^vmm: bad --mem size '3X'" --mem 3X "$tmp/hlt.bin"
+refused "--mem 1G (above 512M)" "^vmm: bad --mem size '1G'" --mem 1G "$tmp/hlt.bin"
+refused "--mem 5000 (not whole pages)" "^vmm: bad --mem size '5000'" --mem 5000 "$tmp/hlt.bin"
+refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086'" --mode virtual8086 "$tmp/hlt.bin"
+refused "--vms 0" "^vmm: bad --vms '0': want 1\.\.16\$" --vms 0 "$tmp/hlt.bin"
+refused "--vms 17" "^vmm: bad --vms '17': want 1\.\.16\$" --vms 17 "$tmp/hlt.bin"
+refused "--vms two" "^vmm: bad --vms 'two'" --vms two "$tmp/hlt.bin"
+refused "--timeout 0" "^vmm: bad --timeout '0': want 1\.\.3600 seconds\$" --timeout 0 "$tmp/hlt.bin"
+refused "--timeout 1s" "^vmm: bad --timeout '1s'" --timeout 1s "$tmp/hlt.bin"
+
+out=$("$vmm" --help)
+expect_status "--help" $? 0
+expect_match "--help shows the usage" "$out" \
+	'^usage: vmm \[--mode real\|protected\|long\] \[--mem SIZE\] \[--vms N\] \[--stats\]$'
+
+summary

@@ -1,0 +1,161 @@
+/*
+ * test_input.c - unit tests of step06's size and count parsers and image loader: the
+ * checks that turn bad input into exit status 2 before KVM is touched.
+ *
+ * Runs: on the host, no KVM (Check).  Includes the unit under test.
+ * Spec: none (the VMM's own command-line and image contract).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "input.c"
+
+static uint64_t size_of(const char *text)
+{
+	uint64_t size = 0;
+
+	ck_assert_int_eq(parse_size(text, &size), 0);
+	return size;
+}
+
+static int size_error(const char *text)
+{
+	uint64_t size = 0xdead;
+	int err = parse_size(text, &size);
+
+	ck_assert_uint_eq(size, 0xdead); /* untouched on error */
+	return err;
+}
+
+START_TEST(sizes_with_suffixes)
+{
+	ck_assert_uint_eq(size_of("2M"), 0x200000);
+	ck_assert_uint_eq(size_of("64K"), 0x10000);
+	ck_assert_uint_eq(size_of("0x200000"), 0x200000);
+	ck_assert_uint_eq(size_of("4096K"), 0x400000);
+	ck_assert_uint_eq(size_of("512M"), GUEST_MEM_MAX);
+}
+END_TEST
+
+START_TEST(sizes_that_are_not_sizes)
+{
+	ck_assert_int_eq(size_error(""), -EINVAL);
+	ck_assert_int_eq(size_error("M"), -EINVAL);
+	ck_assert_int_eq(size_error("3X"), -EINVAL);
+	ck_assert_int_eq(size_error("2MB"), -EINVAL);
+	ck_assert_int_eq(size_error("-1"), -EINVAL);
+	ck_assert_int_eq(size_error(" 2M"), -EINVAL);
+	ck_assert_int_eq(size_error("69632K1"), -EINVAL);
+	ck_assert_int_eq(size_error("4097"), -ERANGE);	/* range before pages */
+	ck_assert_int_eq(size_error("69633"), -EINVAL); /* not whole pages */
+}
+END_TEST
+
+START_TEST(sizes_out_of_range_and_overflow)
+{
+	ck_assert_int_eq(size_error("32K"), -ERANGE);
+	ck_assert_int_eq(size_error("0"), -ERANGE);
+	ck_assert_int_eq(size_error("1G"), -ERANGE);
+	ck_assert_int_eq(size_error("513M"), -ERANGE);
+	/* 2^64 / 1024 + 1 would wrap to a small number when shifted */
+	ck_assert_int_eq(size_error("18014398509481985K"), -ERANGE);
+	ck_assert_int_eq(size_error("99999999999999999999999"), -ERANGE);
+}
+END_TEST
+
+static char path[64];
+
+static void write_file(size_t size)
+{
+	FILE *f;
+
+	strcpy(path, "/tmp/test_input.XXXXXX");
+	ck_assert_int_ge(mkstemp(path), 0);
+	f = fopen(path, "w");
+	for (size_t i = 0; i < size; i++)
+		fputc((int)(i & 0xff), f);
+	fclose(f);
+}
+
+START_TEST(counts_for_vms_and_timeout)
+{
+	unsigned int n = 0;
+
+	ck_assert_int_eq(parse_count("2", 16, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(parse_count("16", 16, &n), 0);
+	ck_assert_uint_eq(n, 16);
+	n = 7;
+	ck_assert_int_eq(parse_count("17", 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_count("0", 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_count("-1", 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_count("02", 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_count("2x", 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_count("", 16, &n), -EINVAL);
+	ck_assert_int_eq(parse_count("99999999999999999999", 16, &n), -EINVAL);
+	ck_assert_uint_eq(n, 7); /* untouched on error */
+}
+END_TEST
+
+START_TEST(image_fits_exactly)
+{
+	uint8_t dst[16] = { 0 };
+	size_t size = 0;
+
+	write_file(16);
+	ck_assert_int_eq(image_load(path, dst, sizeof(dst), &size), 0);
+	ck_assert_uint_eq(size, 16);
+	ck_assert_uint_eq(dst[15], 15);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(image_one_byte_too_large)
+{
+	uint8_t dst[16] = { 0 };
+	size_t size = 0;
+
+	write_file(17);
+	ck_assert_int_eq(image_load(path, dst, sizeof(dst), &size), -EFBIG);
+	ck_assert_uint_eq(size, 17);
+	ck_assert_uint_eq(dst[0], 0); /* nothing copied */
+	unlink(path);
+}
+END_TEST
+
+START_TEST(image_empty_missing_directory)
+{
+	uint8_t dst[16];
+	size_t size = 1;
+
+	write_file(0);
+	ck_assert_int_eq(image_load(path, dst, sizeof(dst), &size), -ENODATA);
+	ck_assert_uint_eq(size, 0);
+	unlink(path);
+	ck_assert_int_eq(image_load(path, dst, sizeof(dst), &size), -ENOENT);
+	ck_assert_int_eq(image_load("/tmp", dst, sizeof(dst), &size), -EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("input");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, sizes_with_suffixes);
+	tcase_add_test(tc, sizes_that_are_not_sizes);
+	tcase_add_test(tc, sizes_out_of_range_and_overflow);
+	tcase_add_test(tc, counts_for_vms_and_timeout);
+	tcase_add_test(tc, image_fits_exactly);
+	tcase_add_test(tc, image_one_byte_too_large);
+	tcase_add_test(tc, image_empty_missing_directory);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
