@@ -61,7 +61,7 @@ static void print_reg(const char *name, u64 value, const struct reg_bit *bits)
 	pr_info("%-4s = 0x%016llx  %s\n", name, value, names);
 }
 
-static int __init step00_init(void)
+static int __init ring0_init(void)
 {
 	struct cpu_regs r;
 	int target = cpu;
@@ -94,12 +94,12 @@ static int __init step00_init(void)
 	return 0;
 }
 
-static void __exit step00_exit(void)
+static void __exit ring0_exit(void)
 {
 	pr_info("unloaded\n");
 }
 
-module_init(step00_init);
-module_exit(step00_exit);
+module_init(ring0_init);
+module_exit(ring0_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("step00: ring 0, CR0/CR4/EFER, a validated module parameter");
