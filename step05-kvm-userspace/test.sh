@@ -54,6 +54,7 @@ trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/empty.bin"
 head -c 2097152 /dev/zero >"$tmp/big.bin"
 printf '\364' >"$tmp/hlt.bin"
+mkfifo "$tmp/fifo"
 
 # refused WHAT ERE ARGS... — vmm ARGS exits 2 and prints a line matching ERE.
 refused() {
@@ -70,6 +71,8 @@ refused "oversized image (2 MiB into 2 MiB of RAM)" \
 	"^vmm: image '$tmp/big.bin' is too large: 2097152 bytes, but only 2064384 fit at 0x8000 in 2097152 bytes of guest memory\$" \
 	"$tmp/big.bin"
 refused "image that is a directory" "^vmm: image '$tmp' is not a regular file\$" "$tmp"
+refused "image that is a FIFO (must not wait for a writer)" \
+	"^vmm: image '$tmp/fifo' is not a regular file\$" "$tmp/fifo"
 refused "no image argument" '^vmm: missing IMAGE$'
 refused "two image arguments" '^vmm: more than one IMAGE$' "$tmp/hlt.bin" "$tmp/hlt.bin"
 refused "--mem 3X (not a size)" "^vmm: bad --mem size '3X'" --mem 3X "$tmp/hlt.bin"

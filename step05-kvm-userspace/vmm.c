@@ -40,7 +40,12 @@
 #define EXIT_BAD_INPUT	  2 /* bad command line or image: nothing ran */
 
 #define EXIT_REASONS_COUNTED 64 /* KVM_EXIT_* values we keep statistics for */
-#define CPUID_MAX_ENTRIES    100
+/*
+ * KVM_GET_SUPPORTED_CPUID: room for this many leaves at first, doubled on
+ * E2BIG up to the most KVM accepts (its KVM_MAX_CPUID_ENTRIES).
+ */
+#define CPUID_ENTRIES_FIRST 64
+#define CPUID_ENTRIES_MAX   256
 
 /* Where an x86 CPU starts after RESET or INIT: CS 0xf000, IP 0xfff0. */
 #define RESET_CS_SELECTOR 0xf000
@@ -241,6 +246,28 @@ static void vm_create(struct vm *vm)
 }
 /* book:end vm_create */
 
+/*
+ * All the CPUID leaves KVM can offer on this host.  The caller sizes the
+ * array; KVM says E2BIG when it is too small, so grow it until it fits.
+ */
+static struct kvm_cpuid2 *supported_cpuid(struct vm *vm)
+{
+	for (uint32_t n = CPUID_ENTRIES_FIRST;; n *= 2) {
+		struct kvm_cpuid2 *cpuid;
+
+		cpuid = calloc(1,
+			       sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+		if (!cpuid)
+			die_perror("calloc cpuid");
+		cpuid->nent = n;
+		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			return cpuid;
+		if (errno != E2BIG || n >= CPUID_ENTRIES_MAX)
+			die_perror("KVM_GET_SUPPORTED_CPUID");
+		free(cpuid);
+	}
+}
+
 /* book:begin vcpu_create */
 /*
  * A vCPU is a file descriptor; its kvm_run page, shared with the kernel,
@@ -256,21 +283,18 @@ static void vcpu_create(struct vm *vm)
 	if (vm->vcpu_fd < 0)
 		die_perror("KVM_CREATE_VCPU");
 	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < (int)sizeof(struct kvm_run))
+	if (size < 0)
 		die_perror("KVM_GET_VCPU_MMAP_SIZE");
+	if ((size_t)size < sizeof(struct kvm_run))
+		die("KVM_GET_VCPU_MMAP_SIZE: %d bytes, less than struct kvm_run",
+		    size);
 	vm->run_size = (size_t)size;
 	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		die_perror("mmap kvm_run");
 
-	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES *
-						   sizeof(cpuid->entries[0]));
-	if (!cpuid)
-		die_perror("calloc cpuid");
-	cpuid->nent = CPUID_MAX_ENTRIES;
-	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
-		die_perror("KVM_GET_SUPPORTED_CPUID");
+	cpuid = supported_cpuid(vm);
 	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
 		die_perror("KVM_SET_CPUID2");
 	free(cpuid);
@@ -325,13 +349,32 @@ static void dump_registers(struct vm *vm)
 
 /* book:begin handle_io */
 /*
+ * The data of a KVM_EXIT_IO: io.size x io.count bytes at io.data_offset
+ * inside the kvm_run mapping.  KVM promises they fit; a pointer we compute
+ * from numbers in a shared page is checked all the same.
+ */
+static uint8_t *io_data(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t len = (uint64_t)run->io.size * run->io.count;
+
+	if (run->io.data_offset > vm->run_size ||
+	    len > vm->run_size - run->io.data_offset)
+		die("KVM_EXIT_IO: %llu bytes at offset %llu overrun the %zu-byte kvm_run mapping",
+		    (unsigned long long)len,
+		    (unsigned long long)run->io.data_offset, vm->run_size);
+	return (uint8_t *)run + run->io.data_offset;
+}
+
+/*
  * KVM_EXIT_IO: the guest executed IN or OUT.  The data sits inside the
- * kvm_run page at io.data_offset; io.count > 1 for REP INS/OUTS.
+ * kvm_run page at io.data_offset (see io_data()); io.count > 1 for
+ * REP INS/OUTS.
  */
 static void handle_io(struct vm *vm)
 {
 	struct kvm_run *run = vm->run;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint8_t *data = io_data(vm);
 
 	if (run->io.port == GUEST_CONSOLE_PORT &&
 	    run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 1) {

@@ -30,23 +30,17 @@ static int64_t hc_exit(struct hc_vm *vm, const uint64_t arg[4])
 static int64_t hc_putchar(struct hc_vm *vm, const uint64_t arg[4])
 {
 	uint8_t byte = (uint8_t)arg[0];
-	char c;
+	int64_t ret;
 
 	if (arg[0] > UINT8_MAX)
 		return -EINVAL;
-	hc_sanitize(&c, &byte, 1);
-	vm->output(&c, 1);
-	return 0;
+	ret = hc_console(vm, &byte, 1);
+	return ret < 0 ? ret : 0;
 }
 
-/*
- * Copy first, then use: the guest could change its memory while we look
- * at it (another vCPU); what we print is the copy we checked.
- */
 static int64_t hc_puts(struct hc_vm *vm, const uint64_t arg[4])
 {
 	uint64_t gpa = arg[0], len = arg[1];
-	char text[HC_PUTS_MAX];
 	const uint8_t *src;
 
 	if (len > HC_PUTS_MAX)
@@ -54,8 +48,7 @@ static int64_t hc_puts(struct hc_vm *vm, const uint64_t arg[4])
 	src = gpa_to_hva(&vm->mem, gpa, len);
 	if (!src)
 		return -EFAULT;
-	vm->output(text, hc_sanitize(text, src, (size_t)len));
-	return (int64_t)len;
+	return hc_console(vm, src, (size_t)len);
 }
 
 static int64_t hc_gettime(struct hc_vm *vm, const uint64_t arg[4])
@@ -94,6 +87,16 @@ static const struct {
 };
 
 /*
+ * Is a port access at HC_PORT the doorbell, "OUT HC_PORT, AL"?  One byte,
+ * out, once.  A wider OUT, an IN, or a string OUTS that KVM hands over as
+ * several bytes at a time is not a call.
+ */
+bool hc_is_doorbell(bool out, uint32_t size, uint32_t count)
+{
+	return out && size == 1 && count == 1;
+}
+
+/*
  * The number is a full 64-bit register: compare it unsigned, so that
  * 2^63 (negative as int64_t) is just as unknown as 5.
  */
@@ -109,11 +112,52 @@ int64_t hc_dispatch(struct hc_vm *vm, const struct hc_call *call)
 		vm->stats[slot].rejected++;
 	return ret;
 }
+
+/* Any other access to HC_PORT: refused (-EINVAL for the guest), counted. */
+int64_t hc_refuse_access(struct hc_vm *vm)
+{
+	vm->stats[HC_BAD_ACCESS].calls++;
+	vm->stats[HC_BAD_ACCESS].rejected++;
+	return -EINVAL;
+}
 /* book:end table */
 
-const char *hc_name(uint64_t nr)
+/* book:begin console */
+/*
+ * The console, on a budget: everything a VM prints shares HC_OUTPUT_MAX
+ * bytes, so a guest that prints in a loop cannot flood the host's terminal
+ * or fill its disk with a log.  Like write(2): writes what fits, returns
+ * that count, and -ENOSPC once nothing does.  Every byte is sanitized on
+ * its way out; what we print is our copy, which the guest cannot change
+ * while we look at it (from another vCPU).
+ */
+int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len)
 {
-	return nr < HC_COUNT ? hc_table[nr].name : "(unknown)";
+	uint64_t room = HC_OUTPUT_MAX - vm->output_used;
+	size_t n = len < room ? len : (size_t)room;
+	char text[HC_PUTS_MAX];
+
+	vm->output_dropped += len - n;
+	if (n == 0 && len > 0)
+		return -ENOSPC;
+	vm->output_used += n;
+	for (size_t done = 0; done < n;) {
+		size_t chunk =
+			n - done < sizeof(text) ? n - done : sizeof(text);
+
+		vm->output(text, hc_sanitize(text, src + done, chunk));
+		done += chunk;
+	}
+	return (int64_t)n;
+}
+/* book:end console */
+
+/* The name of a statistics slot: a call's, or one of the two others. */
+const char *hc_slot_name(uint64_t slot)
+{
+	if (slot < HC_COUNT)
+		return hc_table[slot].name;
+	return slot == HC_BAD_ACCESS ? "(not OUT AL)" : "(unknown)";
 }
 
 /*

@@ -14,7 +14,10 @@
 #include "guest_mem.h"
 #include "hypercall.h"
 
-#define HC_UNKNOWN HC_COUNT /* the statistics slot for numbers we lack */
+/* Statistics slots: one per call, then two for what is not a call. */
+#define HC_UNKNOWN    HC_COUNT	     /* numbers we lack */
+#define HC_BAD_ACCESS (HC_COUNT + 1) /* HC_PORT accessed, but not by OUT AL */
+#define HC_SLOTS      (HC_COUNT + 2)
 
 struct hc_stat {
 	uint64_t calls;
@@ -29,9 +32,11 @@ struct hc_vm {
 	uint64_t start_ns;	  /* now_ns() when the VM started */
 	uint64_t (*now_ns)(void); /* a monotonic clock (tests fake it) */
 	void (*output)(const char *buf, size_t len); /* the console */
-	bool exited;   /* HC_EXIT was called ... */
-	int exit_code; /* ... with this code */
-	struct hc_stat stats[HC_COUNT + 1];
+	uint64_t output_used;	 /* bytes of HC_OUTPUT_MAX printed ... */
+	uint64_t output_dropped; /* ... and refused once it was spent */
+	bool exited;		 /* HC_EXIT was called ... */
+	int exit_code;		 /* ... with this code */
+	struct hc_stat stats[HC_SLOTS];
 };
 
 /* One call as the guest made it: RAX and RBX, RCX, RDX, RSI. */
@@ -40,8 +45,11 @@ struct hc_call {
 	uint64_t arg[4];
 };
 
+bool hc_is_doorbell(bool out, uint32_t size, uint32_t count);
 int64_t hc_dispatch(struct hc_vm *vm, const struct hc_call *call);
-const char *hc_name(uint64_t nr);
+int64_t hc_refuse_access(struct hc_vm *vm);
+int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len);
+const char *hc_slot_name(uint64_t slot);
 size_t hc_sanitize(char *dst, const uint8_t *src, size_t len);
 
 #endif

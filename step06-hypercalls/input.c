@@ -80,8 +80,9 @@ int parse_count(const char *text, unsigned int max, unsigned int *count)
 /*
  * Copy the flat image at path into dst, which has room bytes (guest memory
  * from GUEST_LOAD_ADDR to its end).  Returns 0 and the image size, or
- * -errno from open/read, -EINVAL (not a regular file), -ENODATA (empty),
- * -EFBIG (more than room bytes; *size is then the file's size).
+ * -errno from open/read, -EINVAL (not a regular file: a directory, a FIFO,
+ * a device), -ENODATA (empty), -EFBIG (more than room bytes; *size is then
+ * the file's size).
  */
 int image_load(const char *path, uint8_t *dst, size_t room, size_t *size)
 {
@@ -89,7 +90,8 @@ int image_load(const char *path, uint8_t *dst, size_t room, size_t *size)
 	size_t done = 0;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)

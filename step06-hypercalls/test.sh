@@ -4,22 +4,31 @@
 #   sh test.sh LOGFILE
 #
 # Asserts the exact values in the console log of `make run`: the verdict,
-# what each VM printed, how the hostile guest's calls were answered and how
-# the runaway guest was stopped.  Then runs build/vmm on this host with bad
-# input: it must refuse each with exit status 2 and a message naming the
-# problem, before it opens /dev/kvm, so these checks need no KVM at all.
+# what each VM printed, how the hostile guest's attacks were answered (its
+# calls, the doorbell rung the wrong way, memory that is not there, escape
+# sequences, an output flood) and how the runaway guest was stopped.  Then
+# runs build/vmm on this host with bad input: it must refuse each with exit
+# status 2 and a message naming the problem, before it opens /dev/kvm, so
+# these checks need no KVM at all.
 . "$(dirname "$0")/../tests/lib.sh"
 log=${1:?usage: test.sh LOGFILE}
 here=$(cd "$(dirname "$0")" && pwd)
 text=$(cat "$log")
+
+# section CMD — what `./vmm CMD` printed in the run, through its exit status.
+section() {
+	awk -v cmd="\$ ./vmm $1" '$0 == cmd { on = 1 } on { print } on && /^\(exit status/ { exit }' "$log"
+}
+hostile=$(section "--stats hostile.bin")
+runaway=$(section "--timeout 1 runaway.bin")
 
 # --- the run: verdict and console ---------------------------------------------
 expect_eq "verdict" "$(verdict_word "$log")" PASS
 expect_eq "vms" "$(verdict_value "$log" vms)" 2
 expect_eq "hypercalls: 2 VMs x (VMINFO 1 + PUTS 7 + GETTIME 1002 + EXIT 1)" \
 	"$(verdict_value "$log" hypercalls)" 2022
-expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood" \
-	"$(verdict_value "$log" bad_calls_rejected)" 10016
+expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood + 4 doorbell + 2 over budget" \
+	"$(verdict_value "$log" bad_calls_rejected)" 10022
 expect_match "engine is host-kvm or lab-kvm" "$(verdict_value "$log" engine)" \
 	'^(host-kvm|lab-kvm)$'
 
@@ -37,15 +46,38 @@ expect_match "--stats: exits per reason" "$text" '^\[VM 1\] vmm: exits: KVM_EXIT
 expect_match "--stats: the table's header" "$text" \
 	'^\[VM 1\] vmm: hypercall +calls +rejected +mean ns$'
 
-expect_match "hostile: every bad call rejected with the right error" "$text" \
-	'^\[VM 1\] hostile: 10016 bad calls rejected as they should be, 0 not$'
-expect_match "hostile: unknown numbers counted" "$text" \
+expect_match "hostile: every bad call before the output flood rejected with the right error" "$hostile" \
+	'^\[VM 1\] hostile: 10020 bad calls rejected as they should be, 0 not; now the output flood$'
+expect_match "hostile: unknown numbers counted" "$hostile" \
 	'^\[VM 1\] vmm: \(unknown\) +3338 +3338 +[0-9]+$'
-expect_match "hostile: the VMM kept running to the guest's EXIT(0)" "$text" \
-	'^\[VM 1\] vmm: hypercalls: 10020, rejected: 10016$'
-expect_match "runaway: stopped by the time budget" "$text" \
+expect_match "hostile: 2- and 4-byte OUT and 1- and 4-byte IN at the doorbell refused" "$hostile" \
+	'^\[VM 1\] vmm: \(not OUT AL\) +4 +4 +[0-9]+$'
+expect_match "hostile: PUTS 3341 attacks + 257 flood calls, the last one -ENOSPC" "$hostile" \
+	'^\[VM 1\] vmm: PUTS +3598 +3340 +[0-9]+$'
+expect_match "hostile: PUTCHAR(256) -EINVAL, then -ENOSPC once the budget is spent" "$hostile" \
+	'^\[VM 1\] vmm: PUTCHAR +2 +2 +[0-9]+$'
+expect_match "hostile: the VMM kept running to the guest's EXIT(0)" "$hostile" \
+	'^\[VM 1\] vmm: hypercalls: 10282, rejected: 10022$'
+expect_match "hostile: exits: 10282 doorbell + 52 console-port bytes; 100 writes and 100 reads of no memory" "$hostile" \
+	'^\[VM 1\] vmm: exits: KVM_EXIT_IO=10334 KVM_EXIT_MMIO=200$'
+expect_eq "hostile: only the first 8 of 200 MMIO exits are noted" \
+	"$(printf '%s\n' "$hostile" | grep -c '^\[VM 1\] vmm: unhandled MMIO \(write\|read\) of 8 bytes at 0x2000[0-9a-f][0-9a-f]$')" 8
+expect_match "hostile: then one line says the rest are not shown" "$hostile" \
+	'^\[VM 1\] vmm: \(further notes like these are not shown; the exit counts have them all\)$'
+expect_match "hostile: reads from no memory returned all ones: the guest exits 0" "$hostile" \
+	'^\(exit status 0\)$'
+expect_no_match "hostile: no attack answered wrongly" "$hostile" '^\[VM 1\] hostile: .*: got '
+expect_match "hostile: escape sequences through port 0xE9 arrive defused" "$hostile" \
+	'^\[VM 1\] \.\[7mhostile: escape sequences through port 0xE9\.\[0m$'
+expect_no_match "no ESC byte reaches the terminal" "$text" "$(printf '\033')"
+expect_match "hostile: the flood printed 1 MiB - 193 bytes: 16381 lines, the last one cut" "$hostile" \
+	'^\(16381 lines of the output flood, all ~, not shown\)$'
+expect_match "hostile: the budget is spent; 193 + 1 + 1 bytes dropped" "$hostile" \
+	'^\[VM 1\] vmm: console: the budget of 1048576 bytes is spent; 195 bytes dropped$'
+expect_match "runaway: stopped by the time budget" "$runaway" \
 	'^\[VM 1\] vmm: stopped the guest: it ran out of its time budget of 1 s \(--timeout\)$'
-expect_match "runaway: exit status 3" "$text" '^vmm: VM 1 exited with status 3$'
+expect_match "runaway: the VM's status is 3" "$runaway" '^vmm: VM 1 exited with status 3$'
+expect_match "runaway: the vmm exits 3" "$runaway" '^\(exit status 3\)$'
 
 # --- bad input, on this host, no KVM needed -------------------------------------
 vmm=$here/build/vmm
@@ -55,6 +87,7 @@ trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/empty.bin"
 head -c 2097152 /dev/zero >"$tmp/big.bin"
 printf '\364' >"$tmp/hlt.bin"
+mkfifo "$tmp/fifo"
 
 # refused WHAT ERE ARGS... — vmm ARGS exits 2 and prints a line matching ERE.
 refused() {
@@ -71,16 +104,23 @@ refused "oversized image (2 MiB into 2 MiB of RAM)" \
 	"^vmm: image '$tmp/big.bin' is too large: 2097152 bytes, but only 2064384 fit at 0x8000 in 2097152 bytes of guest memory\$" \
 	"$tmp/big.bin"
 refused "image that is a directory" "^vmm: image '$tmp' is not a regular file\$" "$tmp"
+refused "image that is a FIFO (must not wait for a writer)" \
+	"^vmm: image '$tmp/fifo' is not a regular file\$" "$tmp/fifo"
 refused "no image argument" '^vmm: missing IMAGE$'
+refused "two image arguments" '^vmm: more than one IMAGE$' "$tmp/hlt.bin" "$tmp/hlt.bin"
 refused "--mem 3X (not a size)" "^vmm: bad --mem size '3X'" --mem 3X "$tmp/hlt.bin"
 refused "--mem 1G (above 512M)" "^vmm: bad --mem size '1G'" --mem 1G "$tmp/hlt.bin"
 refused "--mem 5000 (not whole pages)" "^vmm: bad --mem size '5000'" --mem 5000 "$tmp/hlt.bin"
+refused "--mem -1" "^vmm: bad --mem size '-1'" --mem -1 "$tmp/hlt.bin"
 refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086'" --mode virtual8086 "$tmp/hlt.bin"
 refused "--vms 0" "^vmm: bad --vms '0': want 1\.\.16\$" --vms 0 "$tmp/hlt.bin"
 refused "--vms 17" "^vmm: bad --vms '17': want 1\.\.16\$" --vms 17 "$tmp/hlt.bin"
 refused "--vms two" "^vmm: bad --vms 'two'" --vms two "$tmp/hlt.bin"
 refused "--timeout 0" "^vmm: bad --timeout '0': want 1\.\.3600 seconds\$" --timeout 0 "$tmp/hlt.bin"
 refused "--timeout 1s" "^vmm: bad --timeout '1s'" --timeout 1s "$tmp/hlt.bin"
+refused "--timeout 3601" "^vmm: bad --timeout '3601': want 1\.\.3600 seconds\$" --timeout 3601 "$tmp/hlt.bin"
+refused "unknown option" "unrecognized option '--bogus'" --bogus "$tmp/hlt.bin"
+refused "--vms without a value" "option '--vms' requires an argument" "$tmp/hlt.bin" --vms
 
 out=$("$vmm" --help)
 expect_status "--help" $? 0

@@ -55,10 +55,16 @@
 #define TIMEOUT_DEFAULT 10 /* seconds a VM may run */
 #define TIMEOUT_MAX	3600
 #define LINE_MAX_RELAY	1024 /* the parent relays output in lines */
+#define EXIT_NOTES_MAX	8    /* notes about single exits shown per VM */
 #define NS_PER_SEC	1000000000ULL
 
 #define EXIT_REASONS_COUNTED 64 /* KVM_EXIT_* values we keep statistics for */
-#define CPUID_MAX_ENTRIES    100
+/*
+ * KVM_GET_SUPPORTED_CPUID: room for this many leaves at first, doubled on
+ * E2BIG up to the most KVM accepts (its KVM_MAX_CPUID_ENTRIES).
+ */
+#define CPUID_ENTRIES_FIRST 64
+#define CPUID_ENTRIES_MAX   256
 
 /* Where an x86 CPU starts after RESET or INIT: CS 0xf000, IP 0xfff0. */
 #define RESET_CS_SELECTOR 0xf000
@@ -80,6 +86,7 @@ struct vm {
 	unsigned int index;    /* this VM: 1..vm_count */
 	bool stats;	       /* --stats */
 	unsigned int timeout;  /* --timeout: seconds of run time */
+	unsigned int notes;    /* notes about single exits so far */
 	struct hc_vm hc;       /* the hypercalls' view of this VM */
 };
 
@@ -128,7 +135,8 @@ static void usage(FILE *out)
 		"byte in the given CPU mode (default: long).  The guest prints\n"
 		"through port %#x or makes hypercalls through port %#x (see\n"
 		"hypercall.h); it stops with the EXIT hypercall, or with HLT after\n"
-		"leaving its result in the accumulator and at %#x.\n"
+		"leaving its result in the accumulator and at %#x.  Each VM may\n"
+		"print %u KiB in all; the rest of its output is dropped.\n"
 		"\n"
 		"  --mode MODE     real, protected or long\n"
 		"  --mem SIZE      guest memory: bytes, or with K, M, G (default 2M,\n"
@@ -143,7 +151,7 @@ static void usage(FILE *out)
 		"2 bad command line or image; 3 a VM ran out of time.  With\n"
 		"several VMs: 0 if every VM's status was 0, else the first other.\n",
 		GUEST_LOAD_ADDR, GUEST_CONSOLE_PORT, HC_PORT, GUEST_RESULT_ADDR,
-		GUEST_MEM_MIN >> 10, GUEST_MEM_MAX >> 20, VMS_MAX,
+		HC_OUTPUT_MAX >> 10, GUEST_MEM_MIN >> 10, GUEST_MEM_MAX >> 20, VMS_MAX,
 		TIMEOUT_DEFAULT);
 }
 
@@ -292,6 +300,28 @@ static void vm_create(struct vm *vm)
 }
 /* book:end vm_create */
 
+/*
+ * All the CPUID leaves KVM can offer on this host.  The caller sizes the
+ * array; KVM says E2BIG when it is too small, so grow it until it fits.
+ */
+static struct kvm_cpuid2 *supported_cpuid(struct vm *vm)
+{
+	for (uint32_t n = CPUID_ENTRIES_FIRST;; n *= 2) {
+		struct kvm_cpuid2 *cpuid;
+
+		cpuid = calloc(1,
+			       sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+		if (!cpuid)
+			die_perror("calloc cpuid");
+		cpuid->nent = n;
+		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			return cpuid;
+		if (errno != E2BIG || n >= CPUID_ENTRIES_MAX)
+			die_perror("KVM_GET_SUPPORTED_CPUID");
+		free(cpuid);
+	}
+}
+
 /* book:begin vcpu_create */
 /*
  * A vCPU is a file descriptor; its kvm_run page, shared with the kernel,
@@ -307,21 +337,18 @@ static void vcpu_create(struct vm *vm)
 	if (vm->vcpu_fd < 0)
 		die_perror("KVM_CREATE_VCPU");
 	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < (int)sizeof(struct kvm_run))
+	if (size < 0)
 		die_perror("KVM_GET_VCPU_MMAP_SIZE");
+	if ((size_t)size < sizeof(struct kvm_run))
+		die("KVM_GET_VCPU_MMAP_SIZE: %d bytes, less than struct kvm_run",
+		    size);
 	vm->run_size = (size_t)size;
 	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		die_perror("mmap kvm_run");
 
-	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES *
-						   sizeof(cpuid->entries[0]));
-	if (!cpuid)
-		die_perror("calloc cpuid");
-	cpuid->nent = CPUID_MAX_ENTRIES;
-	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
-		die_perror("KVM_GET_SUPPORTED_CPUID");
+	cpuid = supported_cpuid(vm);
 	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
 		die_perror("KVM_SET_CPUID2");
 	free(cpuid);
@@ -382,10 +409,38 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+static bool console_mid_line; /* the guest's last byte was not a newline */
+
 /* The guest's console: its bytes go to our stdout, already sanitized. */
 static void console_output(const char *buf, size_t len)
 {
 	fwrite(buf, 1, len, stdout);
+	if (len)
+		console_mid_line = buf[len - 1] != '\n';
+}
+
+/* What the VMM says starts a line, even where the guest stopped mid-line. */
+static void console_end_line(void)
+{
+	if (console_mid_line)
+		putchar('\n');
+	console_mid_line = false;
+}
+
+/*
+ * May the VMM print a note about this exit (an MMIO write, an access to
+ * nothing)?  A guest can cause such exits in a loop, so only the first
+ * EXIT_NOTES_MAX are shown; the exit counts still count every one.
+ */
+static bool note_allowed(struct vm *vm)
+{
+	if (vm->notes > EXIT_NOTES_MAX)
+		return false;
+	console_end_line();
+	if (vm->notes++ < EXIT_NOTES_MAX)
+		return true;
+	printf("vmm: (further notes like these are not shown; the exit counts have them all)\n");
+	return false;
 }
 
 /* book:begin handle_hypercall */
@@ -414,30 +469,82 @@ static void handle_hypercall(struct vm *vm)
 }
 /* book:end handle_hypercall */
 
+/* book:begin refuse_access */
+/*
+ * HC_PORT, accessed other than by "OUT HC_PORT, AL": not a call, and
+ * refused.  An IN reads all ones, as from a port with nothing behind it
+ * (KVM copies our data into the guest's register); a 2- or 4-byte OUT gets
+ * -EINVAL in RAX.
+ */
+static void refuse_access(struct vm *vm, uint8_t *data)
+{
+	struct kvm_run *run = vm->run;
+	int64_t err = hc_refuse_access(&vm->hc);
+	uint64_t start = now_ns();
+	struct kvm_regs regs;
+
+	if (run->io.direction == KVM_EXIT_IO_IN) {
+		memset(data, 0xff, (size_t)run->io.size * run->io.count);
+	} else {
+		if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
+			die_perror("KVM_GET_REGS");
+		regs.rax = (uint64_t)err;
+		if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+			die_perror("KVM_SET_REGS");
+	}
+	vm->hc.stats[HC_BAD_ACCESS].ns += now_ns() - start;
+}
+/* book:end refuse_access */
+
 /* book:begin handle_io */
 /*
+ * The data of a KVM_EXIT_IO: io.size x io.count bytes at io.data_offset
+ * inside the kvm_run mapping.  KVM promises they fit; a pointer we compute
+ * from numbers in a shared page is checked all the same.
+ */
+static uint8_t *io_data(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t len = (uint64_t)run->io.size * run->io.count;
+
+	if (run->io.data_offset > vm->run_size ||
+	    len > vm->run_size - run->io.data_offset)
+		die("KVM_EXIT_IO: %llu bytes at offset %llu overrun the %zu-byte kvm_run mapping",
+		    (unsigned long long)len,
+		    (unsigned long long)run->io.data_offset, vm->run_size);
+	return (uint8_t *)run + run->io.data_offset;
+}
+
+/*
  * KVM_EXIT_IO: the guest executed IN or OUT.  The data sits inside the
- * kvm_run page at io.data_offset; io.count > 1 for REP INS/OUTS.
+ * kvm_run page at io.data_offset (see io_data()); io.count > 1 for
+ * REP INS/OUTS.
  */
 static void handle_io(struct vm *vm)
 {
 	struct kvm_run *run = vm->run;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint8_t *data = io_data(vm);
 
-	if (run->io.port == HC_PORT && run->io.direction == KVM_EXIT_IO_OUT) {
-		handle_hypercall(vm);
+	if (run->io.port == HC_PORT) {
+		if (hc_is_doorbell(run->io.direction == KVM_EXIT_IO_OUT,
+				   run->io.size, run->io.count))
+			handle_hypercall(vm);
+		else
+			refuse_access(vm, data);
 		return;
 	}
 	if (run->io.port == GUEST_CONSOLE_PORT &&
 	    run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 1) {
-		fwrite(data, 1, run->io.count, stdout);
+		/* sanitized and on budget, like PUTS; the port cannot fail */
+		hc_console(&vm->hc, data, run->io.count);
 		return;
 	}
 	if (run->io.direction == KVM_EXIT_IO_IN) /* nothing there: bus floats */
 		memset(data, 0xff, (size_t)run->io.size * run->io.count);
-	printf("vmm: unhandled %s of %u bytes at port %#x\n",
-	       run->io.direction == KVM_EXIT_IO_IN ? "in" : "out", run->io.size,
-	       run->io.port);
+	if (note_allowed(vm))
+		printf("vmm: unhandled %s of %u bytes at port %#x\n",
+		       run->io.direction == KVM_EXIT_IO_IN ? "in" : "out",
+		       run->io.size, run->io.port);
 }
 /* book:end handle_io */
 
@@ -453,16 +560,18 @@ static void handle_mmio(struct vm *vm)
 		memcpy(&value, run->mmio.data, run->mmio.len);
 		vm->mmio_seen = true;
 		vm->mmio_value = value;
-		printf("vmm: KVM_EXIT_MMIO: %u-byte write of %llu to the result register at %#x\n",
-		       run->mmio.len, (unsigned long long)value,
-		       GUEST_MMIO_RESULT);
+		if (note_allowed(vm))
+			printf("vmm: KVM_EXIT_MMIO: %u-byte write of %llu to the result register at %#x\n",
+			       run->mmio.len, (unsigned long long)value,
+			       GUEST_MMIO_RESULT);
 		return;
 	}
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-	printf("vmm: unhandled MMIO %s of %u bytes at %#llx\n",
-	       run->mmio.is_write ? "write" : "read", run->mmio.len,
-	       (unsigned long long)run->mmio.phys_addr);
+	if (note_allowed(vm))
+		printf("vmm: unhandled MMIO %s of %u bytes at %#llx\n",
+		       run->mmio.is_write ? "write" : "read", run->mmio.len,
+		       (unsigned long long)run->mmio.phys_addr);
 }
 /* book:end handle_mmio */
 
@@ -626,21 +735,25 @@ static void print_hypercalls(struct vm *vm)
 	uint64_t calls = 0, rejected = 0;
 
 	if (vm->stats)
-		printf("vmm: %-10s %8s %8s %9s\n", "hypercall", "calls",
+		printf("vmm: %-12s %8s %8s %9s\n", "hypercall", "calls",
 		       "rejected", "mean ns");
-	for (uint64_t i = 0; i <= HC_UNKNOWN; i++) {
+	for (uint64_t i = 0; i < HC_SLOTS; i++) {
 		const struct hc_stat *st = &vm->hc.stats[i];
 
 		calls += st->calls;
 		rejected += st->rejected;
 		if (vm->stats && st->calls)
-			printf("vmm: %-10s %8llu %8llu %9llu\n", hc_name(i),
-			       (unsigned long long)st->calls,
+			printf("vmm: %-12s %8llu %8llu %9llu\n",
+			       hc_slot_name(i), (unsigned long long)st->calls,
 			       (unsigned long long)st->rejected,
 			       (unsigned long long)(st->ns / st->calls));
 	}
 	printf("vmm: hypercalls: %llu, rejected: %llu\n",
 	       (unsigned long long)calls, (unsigned long long)rejected);
+	if (vm->hc.output_dropped)
+		printf("vmm: console: the budget of %u bytes is spent; %llu bytes dropped\n",
+		       HC_OUTPUT_MAX,
+		       (unsigned long long)vm->hc.output_dropped);
 }
 /* book:end stats */
 
@@ -653,6 +766,7 @@ static int run_vm(struct vm *vm)
 {
 	int status = EXIT_GUEST_FAILED;
 	struct utsname uts;
+	enum run_end end;
 
 	vm_create(vm);
 	vcpu_create(vm);
@@ -671,7 +785,9 @@ static int run_vm(struct vm *vm)
 	vm->hc.start_ns = now_ns();
 	budget_start(vm);
 
-	switch (run_loop(vm)) {
+	end = run_loop(vm);
+	console_end_line(); /* the guest may have stopped mid-line */
+	switch (end) {
 	case GUEST_HALTED:
 		status = check_result(vm) ? EXIT_SUCCESS : EXIT_GUEST_FAILED;
 		break;

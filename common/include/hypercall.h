@@ -17,6 +17,14 @@
  * Every other register is preserved.  Guest addresses (gpa) are
  * guest-physical; the VMM checks every (gpa, len) against guest RAM.
  *
+ * Only a one-byte OUT rings the doorbell.  Any other access to HC_PORT is
+ * refused: a 2- or 4-byte OUT gets -EINVAL in RAX and does nothing else; an
+ * IN reads all ones, as from a port with nothing behind it.
+ *
+ * Errors: EINVAL (an argument out of range), EFAULT (a gpa range outside
+ * RAM), E2BIG (PUTS longer than HC_PUTS_MAX), ENOSPC (the console budget
+ * is spent), ENOSYS (no such call); Linux's numbers.
+ *
  * The numbers of the first two calls are those of the TinyVMM seed on
  * Hypervisor.framework (HVC #0 with X0 = 0 exit, 1 putchar).
  */
@@ -31,13 +39,21 @@
 enum hc_number {
 	HC_EXIT = 0,	/* (code 0..255): the guest is done; never returns */
 	HC_PUTCHAR = 1, /* (c 0..255): one byte of console output -> 0 */
-	HC_PUTS = 2,	/* (gpa, len <= HC_PUTS_MAX): bytes of output -> len */
+	HC_PUTS = 2,	/* (gpa, len <= HC_PUTS_MAX): output -> bytes written */
 	HC_GETTIME = 3, /* (): nanoseconds since the VM started */
 	HC_VMINFO = 4,	/* (gpa, len): copy struct hc_vminfo -> its size */
 	HC_COUNT
 };
 
 #define HC_PUTS_MAX 4096 /* longer strings: split them */
+
+/*
+ * The console budget: all the output of one VM (PUTCHAR, PUTS and the
+ * console port together) is at most this many bytes.  Like write(2), PUTS
+ * then writes what still fits and returns that count; once nothing fits,
+ * PUTS and PUTCHAR return -ENOSPC, and the console port drops its bytes.
+ */
+#define HC_OUTPUT_MAX (1024 * 1024)
 
 /* What HC_VMINFO copies into the guest: facts only the host knows. */
 struct hc_vminfo {

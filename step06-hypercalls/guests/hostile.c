@@ -1,26 +1,35 @@
 /*
  * hostile.c - a guest that attacks the hypercall ABI and checks each
  * answer: bad pointers, lengths that overflow, unknown numbers, arguments
- * out of range, and a flood of such calls.
+ * out of range, a flood of such calls, the doorbell rung the wrong way,
+ * escape sequences for the host's terminal, accesses to memory that is not
+ * there, and a flood of output.
  *
  * Runs: inside the VM, freestanding C in 64-bit long mode on the runtime in
  * common/guest.
  * Spec: the hypercall ABI in common/include/hypercall.h (results are
  * -errno: Linux's errno numbers, <asm-generic/errno-base.h>).
  *
- * Exits with 0 when every bad call was rejected with the right error, 1
- * otherwise.  The VMM must still be running to hear it.
+ * Exits with 0 when every bad call was rejected with the right error and
+ * every other attack was answered as the ABI says, 1 otherwise.  The VMM
+ * must still be running to hear it.
  */
+#include <stdbool.h>
+
+#include "layout.h"
 #include "runtime.h"
 
 /* errno values of the ABI (Linux's; <errno.h> is not ours to include) */
 #define EINVAL 22
 #define EFAULT 14
 #define E2BIG  7
+#define ENOSPC 28
 #define ENOSYS 38
 
-#define FLOOD	10000
-#define U64_MAX 0xffffffffffffffffULL
+#define FLOOD	   10000
+#define MMIO_FLOOD 100
+#define U64_MAX	   0xffffffffffffffffULL
+#define FLOOD_LINE 64 /* bytes per line of the output flood */
 
 static int rejected, wrong;
 
@@ -33,6 +42,47 @@ static void expect(const char *what, int64_t got, int64_t want)
 	}
 	wrong++;
 	printf("hostile: %s: got %ld, want %ld\n", what, got, -want);
+}
+
+/* An attack that is not a call: the answer must be exactly want. */
+static bool expect_value(const char *what, uint64_t got, uint64_t want)
+{
+	if (got == want)
+		return true;
+	wrong++;
+	printf("hostile: %s: got %lx, want %lx\n", what, got, want);
+	return false;
+}
+
+/* The doorbell rung the wrong ways: RAX holds a valid call each time. */
+static int64_t ring_outw(uint64_t nr)
+{
+	__asm__ volatile("outw %%ax, %%dx"
+			 : "+a"(nr)
+			 : "d"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+static int64_t ring_outl(uint64_t nr)
+{
+	__asm__ volatile("outl %%eax, %%dx"
+			 : "+a"(nr)
+			 : "d"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+static uint64_t ring_inb(uint64_t rax)
+{
+	__asm__ volatile("inb %[port], %%al" : "+a"(rax) : [port] "i"(HC_PORT));
+	return rax;
+}
+
+static uint64_t ring_inl(uint64_t rax)
+{
+	__asm__ volatile("inl %%dx, %%eax" : "+a"(rax) : "d"(HC_PORT));
+	return rax;
 }
 
 /* book:begin attacks */
@@ -103,6 +153,77 @@ static void attack_flood(uint64_t mem)
 		}
 	}
 }
+
+/*
+ * The doorbell is "OUT HC_PORT, AL" and nothing else: a wider OUT is
+ * refused with -EINVAL (the call in RAX is not made), an IN reads all ones.
+ */
+static void attack_doorbell(void)
+{
+	expect("2-byte OUT to the doorbell", ring_outw(HC_GETTIME), EINVAL);
+	expect("4-byte OUT to the doorbell", ring_outl(HC_GETTIME), EINVAL);
+	/* an 8-bit IN writes AL only; a 32-bit one zero-extends into RAX */
+	if (expect_value("IN AL from the doorbell", ring_inb(0x1234567800ULL),
+			 0x12345678ffULL))
+		rejected++;
+	if (expect_value("IN EAX from the doorbell", ring_inl(U64_MAX - 1),
+			 0xffffffffULL))
+		rejected++;
+}
+
+/*
+ * Memory that is not there: guest-physical addresses above RAM are mapped
+ * by the page tables but backed by nothing, so each access is a
+ * KVM_EXIT_MMIO the VMM answers like an empty bus: writes vanish, reads
+ * return all ones.  A loop of them must not flood the VMM's console.
+ */
+static void attack_missing_memory(uint64_t mem)
+{
+	volatile uint64_t *nowhere = (volatile uint64_t *)(uintptr_t)mem;
+
+	for (int i = 0; i < MMIO_FLOOD; i++) {
+		nowhere[i] = 0x1234;
+		expect_value("read from no memory", nowhere[i], U64_MAX);
+	}
+}
+
+/*
+ * The console port, too, carries guest bytes to the host's terminal: an
+ * escape sequence must arrive defused ('.' for ESC), like PUTS's.
+ */
+static void attack_terminal(void)
+{
+	static const char text[] =
+		"\033[7mhostile: escape sequences through port 0xE9\033[0m\n";
+
+	const char *p = text;
+	uint64_t n = sizeof(text) - 1;
+
+	__asm__ volatile("rep outsb"
+			 : "+S"(p), "+c"(n)
+			 : "d"(GUEST_CONSOLE_PORT)
+			 : "memory");
+}
+
+/*
+ * The output flood, last: print until the console budget is spent.  PUTS
+ * then writes what still fits (a short count), after that nothing at all
+ * (-ENOSPC), and PUTCHAR is refused too.  After this the guest is mute.
+ */
+static void attack_output(void)
+{
+	static char lines[HC_PUTS_MAX];
+	int64_t ret;
+
+	for (int i = 0; i < HC_PUTS_MAX; i++)
+		lines[i] = i % FLOOD_LINE == FLOOD_LINE - 1 ? '\n' : '~';
+	while ((ret = puts_n(lines, sizeof(lines))) == sizeof(lines))
+		;
+	if (ret != -ENOSPC && (ret < 0 || ret >= (int64_t)sizeof(lines)))
+		wrong++; /* a short count, or none left for this one */
+	expect("PUTS with the budget spent", puts_n(lines, 1), ENOSPC);
+	expect("PUTCHAR with the budget spent", putchar('~'), ENOSPC);
+}
 /* book:end attacks */
 
 int main(void)
@@ -116,7 +237,11 @@ int main(void)
 	attack_pointers(info.mem_size);
 	attack_numbers();
 	attack_flood(info.mem_size);
-	printf("hostile: %d bad calls rejected as they should be, %d not\n",
+	attack_doorbell();
+	attack_missing_memory(info.mem_size);
+	attack_terminal();
+	printf("hostile: %d bad calls rejected as they should be, %d not; now the output flood\n",
 	       rejected, wrong);
+	attack_output();
 	return wrong ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 /*
  * test_hypercalls.c - unit tests of the hypercall dispatcher: each call's
- * result, each rejection's error number, the statistics, and that nothing
- * a guest passes touches memory outside guest RAM.
+ * result, each rejection's error number, the statistics, the doorbell
+ * rule, the console budget, and that nothing a guest passes touches memory
+ * outside guest RAM.
  *
  * Runs: on the host, no KVM (Check).  Includes the units under test.
  * Spec: the hypercall ABI in common/include/hypercall.h.
@@ -18,8 +19,9 @@
 
 static uint8_t *ram;
 static struct hc_vm vm;
-static char console[8192];
+static char console[8192]; /* the first bytes printed ... */
 static size_t console_len;
+static uint64_t console_total; /* ... and how many in all */
 static uint64_t fake_now;
 
 static uint64_t fake_clock(void)
@@ -29,9 +31,12 @@ static uint64_t fake_clock(void)
 
 static void capture(const char *buf, size_t len)
 {
-	ck_assert_uint_le(console_len + len, sizeof(console));
-	memcpy(console + console_len, buf, len);
-	console_len += len;
+	size_t room = sizeof(console) - console_len;
+	size_t n = len < room ? len : room;
+
+	memcpy(console + console_len, buf, n);
+	console_len += n;
+	console_total += len;
 }
 
 /* Guest RAM sits between two guard areas that must stay untouched. */
@@ -54,6 +59,7 @@ static void setup(void)
 	vm.output = capture;
 	vm.start_ns = fake_now = 1000;
 	console_len = 0;
+	console_total = 0;
 }
 
 static void teardown(void)
@@ -150,8 +156,9 @@ START_TEST(unknown_numbers_are_enosys)
 	ck_assert(!vm.exited);
 	ck_assert_uint_eq(vm.stats[HC_UNKNOWN].calls, 4);
 	ck_assert_uint_eq(vm.stats[HC_UNKNOWN].rejected, 4);
-	ck_assert_str_eq(hc_name(U64_MAX), "(unknown)");
-	ck_assert_str_eq(hc_name(HC_PUTS), "PUTS");
+	ck_assert_str_eq(hc_slot_name(HC_UNKNOWN), "(unknown)");
+	ck_assert_str_eq(hc_slot_name(HC_BAD_ACCESS), "(not OUT AL)");
+	ck_assert_str_eq(hc_slot_name(HC_PUTS), "PUTS");
 }
 END_TEST
 
@@ -168,24 +175,141 @@ START_TEST(statistics_count_calls_and_rejections)
 }
 END_TEST
 
-/* A flood of random garbage: every answer is a result or -errno, RAM only. */
+/* Only "OUT HC_PORT, AL" is a call: one byte, out, once. */
+START_TEST(only_a_one_byte_out_rings_the_doorbell)
+{
+	ck_assert(hc_is_doorbell(true, 1, 1));
+	ck_assert(!hc_is_doorbell(true, 2, 1));	 /* OUT DX, AX */
+	ck_assert(!hc_is_doorbell(true, 4, 1));	 /* OUT DX, EAX */
+	ck_assert(!hc_is_doorbell(false, 1, 1)); /* IN AL */
+	ck_assert(!hc_is_doorbell(true, 1, 3));	 /* a string KVM batched */
+	ck_assert(!hc_is_doorbell(true, 1, 0));
+	ck_assert_int_eq(hc_refuse_access(&vm), -EINVAL);
+	ck_assert_int_eq(hc_refuse_access(&vm), -EINVAL);
+	ck_assert_uint_eq(vm.stats[HC_BAD_ACCESS].calls, 2);
+	ck_assert_uint_eq(vm.stats[HC_BAD_ACCESS].rejected, 2);
+	ck_assert_uint_eq(vm.stats[HC_UNKNOWN].calls, 0);
+}
+END_TEST
+
+/* Like write(2): what fits, then -ENOSPC; the rest is counted as dropped. */
+START_TEST(the_console_budget_runs_out)
+{
+	uint64_t puts_calls = 0;
+
+	memset(ram, 'x', HC_PUTS_MAX);
+	ck_assert_int_eq(call(HC_PUTS, 0, 100), 100);
+	for (uint64_t left = HC_OUTPUT_MAX - 100; left >= HC_PUTS_MAX;
+	     left -= HC_PUTS_MAX, puts_calls++)
+		ck_assert_int_eq(call(HC_PUTS, 0, HC_PUTS_MAX), HC_PUTS_MAX);
+	ck_assert_uint_eq(puts_calls, 255); /* 100 + 255 * 4096 bytes */
+	ck_assert_int_eq(call(HC_PUTS, 0, HC_PUTS_MAX), HC_PUTS_MAX - 100);
+	ck_assert_uint_eq(console_total, HC_OUTPUT_MAX);
+	ck_assert_uint_eq(vm.output_dropped, 100);
+	ck_assert_int_eq(call(HC_PUTS, 0, 1), -ENOSPC);
+	ck_assert_int_eq(call(HC_PUTCHAR, 'x', 0), -ENOSPC);
+	/* nothing asked, none refused; the console port is refused too */
+	ck_assert_int_eq(call(HC_PUTS, 0, 0), 0);
+	ck_assert_int_eq(hc_console(&vm, ram, 7), -ENOSPC);
+	ck_assert_uint_eq(vm.output_dropped, 100 + 1 + 1 + 7);
+	ck_assert_uint_eq(console_total, HC_OUTPUT_MAX);
+	ck_assert_uint_eq(vm.stats[HC_PUTS].rejected, 1);
+	ck_assert_uint_eq(vm.stats[HC_PUTCHAR].rejected, 1);
+	/* bad arguments are still told apart from a full console */
+	ck_assert_int_eq(call(HC_PUTS, MEM, 1), -EFAULT);
+	ck_assert_int_eq(call(HC_PUTS, 0, HC_PUTS_MAX + 1), -E2BIG);
+}
+END_TEST
+
+/* The console port has no length limit of its own: chunks, sanitized. */
+START_TEST(console_writes_longer_than_a_chunk)
+{
+	memset(ram, 'a', 3 * HC_PUTS_MAX);
+	ram[HC_PUTS_MAX + 5] = 0x1b; /* ESC, inside the second chunk */
+	ck_assert_int_eq(hc_console(&vm, ram, 3 * HC_PUTS_MAX),
+			 3 * HC_PUTS_MAX);
+	ck_assert_uint_eq(console_total, 3 * HC_PUTS_MAX);
+	ck_assert_uint_eq(vm.output_used, 3 * HC_PUTS_MAX);
+	ck_assert_int_eq(console[HC_PUTS_MAX + 4], 'a');
+	ck_assert_int_eq(console[HC_PUTS_MAX + 5], '.');
+}
+END_TEST
+
+/*
+ * What each call must answer, worked out independently of hypercalls.c:
+ * ranges in 128-bit arithmetic, which cannot wrap, and the console budget
+ * kept in a counter of our own.
+ */
+static uint64_t oracle_printed;
+
+static int64_t oracle(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	unsigned __int128 end = (unsigned __int128)a0 + a1;
+	uint64_t room = HC_OUTPUT_MAX - oracle_printed;
+
+	switch (nr) {
+	case HC_PUTCHAR:
+		if (a0 > 255)
+			return -EINVAL;
+		if (room == 0)
+			return -ENOSPC;
+		oracle_printed++;
+		return 0;
+	case HC_PUTS:
+		if (a1 > HC_PUTS_MAX)
+			return -E2BIG;
+		if (end > MEM)
+			return -EFAULT;
+		if (a1 > 0 && room == 0)
+			return -ENOSPC;
+		a1 = a1 < room ? a1 : room;
+		oracle_printed += a1;
+		return (int64_t)a1;
+	case HC_GETTIME:
+		return (int64_t)(fake_now - 1000);
+	case HC_VMINFO:
+		if (a1 < sizeof(struct hc_vminfo))
+			return -EINVAL;
+		end = (unsigned __int128)a0 + sizeof(struct hc_vminfo);
+		return end > MEM ? -EFAULT : (int64_t)sizeof(struct hc_vminfo);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/*
+ * A flood of random garbage, long enough to spend the console budget:
+ * each answer is exactly the oracle's, and only RAM is touched.
+ */
 START_TEST(a_flood_of_random_calls)
 {
 	uint64_t x = 0x2545f4914f6cdd1dULL;
+	int full = 0;
 
-	for (int i = 0; i < 100000 && !vm.exited; i++) {
-		int64_t ret;
+	oracle_printed = 0;
+
+	for (int i = 0; i < 100000; i++) {
+		uint64_t nr, a0, a1;
+		int64_t want;
 
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
+		nr = x % (HC_COUNT + 2);
+		if (nr == HC_EXIT) /* tested above; it would end the VM */
+			nr = i & 1 ? x : HC_GETTIME; /* a huge unknown number */
+		a0 = x & 8 ? (x >> 3) % (MEM * 2) : x >> (x & 63);
+		a1 = x & 16 ? (x >> 5) % (HC_PUTS_MAX + 2) : x >> (x & 31);
+		fake_now += x & 0xff;
 		console_len = 0;
-		ret = call(x % (HC_COUNT + 2) == HC_EXIT ? HC_GETTIME
-							 : x % (HC_COUNT + 2),
-			   x >> (x & 63), (x >> 3) % (MEM * 2));
-		ck_assert(ret >= 0 || ret == -EFAULT || ret == -EINVAL ||
-			  ret == -E2BIG || ret == -ENOSYS);
+		want = oracle(nr, a0, a1);
+		ck_assert_int_eq(call(nr, a0, a1), want);
+		full += want == -ENOSPC;
 	}
+	ck_assert(!vm.exited);
+	/* the budget ran out, and the flood went on after that */
+	ck_assert_uint_eq(console_total, HC_OUTPUT_MAX);
+	ck_assert_int_gt(full, 0);
 }
 END_TEST
 
@@ -205,6 +329,9 @@ int main(void)
 	tcase_add_test(tc, exit_records_the_code);
 	tcase_add_test(tc, unknown_numbers_are_enosys);
 	tcase_add_test(tc, statistics_count_calls_and_rejections);
+	tcase_add_test(tc, only_a_one_byte_out_rings_the_doorbell);
+	tcase_add_test(tc, the_console_budget_runs_out);
+	tcase_add_test(tc, console_writes_longer_than_a_chunk);
 	tcase_add_test(tc, a_flood_of_random_calls);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -138,6 +138,24 @@ START_TEST(image_empty_missing_directory)
 }
 END_TEST
 
+/* A FIFO is not an image; opening one must not wait for a writer. */
+START_TEST(image_that_is_a_fifo_does_not_block)
+{
+	char dir[] = "/tmp/test_input.XXXXXX", fifo[64];
+	uint8_t dst[16];
+	size_t size = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(image_load(fifo, dst, sizeof(dst), &size), -EINVAL);
+	ck_assert_int_eq(image_load("/dev/null", dst, sizeof(dst), &size),
+			 -EINVAL);
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("input");
@@ -152,6 +170,7 @@ int main(void)
 	tcase_add_test(tc, image_fits_exactly);
 	tcase_add_test(tc, image_one_byte_too_large);
 	tcase_add_test(tc, image_empty_missing_directory);
+	tcase_add_test(tc, image_that_is_a_fifo_does_not_block);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
