@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * guest_image.S - the guest's machine code (guest.bin, assembled by nasm
+ * from guest.asm) embedded in the module's text section.
+ *
+ * In step03 the guest runs on the host's page tables, so it executes right
+ * here, at this kernel address: module text is mapped executable in every
+ * address space the kernel uses.
+ */
+	.section .text, "ax"
+	.balign 16
+	.globl guest_image_start
+	.globl guest_image_end
+guest_image_start:
+	.incbin GUEST_BIN
+guest_image_end:

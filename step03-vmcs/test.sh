@@ -1,0 +1,90 @@
+#!/bin/sh
+# test.sh - host-side checks of a step03-vmcs lab transcript.
+#
+# Usage: sh test.sh LOGFILE   (LOGFILE = the console of `make run`)
+# Asserts the verdict values (the guest's exits, its sum, the signature it
+# saw), the exit-by-exit console lines, the controls after the
+# allowed-0/allowed-1 adjustment, how VM entry refused the two VMCSs broken
+# on purpose, and the exit budget stopping a guest.
+. "$(dirname "$0")/../tests/lib.sh"
+
+log=$1
+# The module's kernel-log lines, without their "step03: " prefix.
+text=$(sed -n 's/^step03: //p' "$log")
+SIGNATURE=CourseHVisor		# hv_signature in vcpu.c
+
+expect_match "verdict is PASS" "$(grep '^step03-vmcs: ' "$log" | tail -n 1)" '^step03-vmcs: PASS '
+expect_eq "exits: one CPUID, two VMCALLs, one HLT" "$(verdict_value "$log" exits)" cpuid:1,vmcall:2,hlt:1
+expect_eq "result: the guest's 1 + 2 + ... + 100" "$(verdict_value "$log" result)" 5050
+expect_eq "signature the guest saw" "$(verdict_value "$log" signature)" $SIGNATURE
+expect_match "engine has VMX" "$(verdict_value "$log" engine)" '^(bochs|qemu-kvm)$'
+
+# step02's part: VMXON on both CPUs of the lab VM, VMXOFF at unload.
+expect_match "VMXON on cpu0" "$text" '^cpu0: VMXON ok'
+expect_match "VMXON on cpu1" "$text" '^cpu1: VMXON ok'
+expect_match "VMXOFF on cpu0" "$text" '^cpu0: VMXOFF, CR4.VMXE cleared'
+expect_match "VMXOFF on cpu1" "$text" '^cpu1: VMXOFF, CR4.VMXE cleared'
+
+# The VMCS and the controls: what we asked for is in what we wrote.
+expect_match "VMCLEAR and VMPTRLD" "$text" '^VMCS at physical 0x[0-9a-f]+: VMCLEAR, VMPTRLD ok \(revision 0x[0-9a-f]+\)$'
+control() {
+	printf '%s\n' "$text" | sed -n "s/^$1 *= \(0x[0-9a-f]*\) (asked \(0x[0-9a-f]*\))$/\1 \2/p" | head -n 1
+}
+for c in PIN_BASED_VM_EXEC_CONTROL CPU_BASED_VM_EXEC_CONTROL VM_EXIT_CONTROLS VM_ENTRY_CONTROLS; do
+	# shellcheck disable=SC2046 # split "value asked" into $1 $2
+	set -- $(control $c)
+	expect_match "$c logged" "${1:-}" '^0x'
+	expect_eq "$c has every bit asked for" $((${1:-0} & ${2:-1})) $((${2:-1}))
+done
+# PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING; CPU_BASED_HLT_EXITING |
+# CPU_BASED_UNCOND_IO_EXITING; VM_EXIT_HOST_ADDR_SPACE_SIZE; VM_ENTRY_IA32E_MODE
+expect_eq "pin-based controls asked" "$(control PIN_BASED_VM_EXEC_CONTROL | cut -d' ' -f2)" 0x00000009
+expect_eq "processor-based controls asked" "$(control CPU_BASED_VM_EXEC_CONTROL | cut -d' ' -f2)" 0x01000080
+expect_eq "VM-exit controls asked" "$(control VM_EXIT_CONTROLS | cut -d' ' -f2)" 0x00000200
+expect_eq "VM-entry controls asked" "$(control VM_ENTRY_CONTROLS | cut -d' ' -f2)" 0x00000200
+
+# Each round trip, in order. Exits are numbered as they come; a host
+# interrupt that arrives while the guest runs takes a number too (unlogged),
+# so the test checks the order of the logged exits, not their numbers.
+exits=$(printf '%s\n' "$text" | sed -n 's/^exit [0-9]*: \([A-Z_]*\) ([0-9]*) at rip 0x[0-9a-f]*$/\1/p' | tr '\n' ' ')
+expect_eq "the logged exits, in order" "$exits" "CPUID VMCALL VMCALL HLT "
+# Where each exit happened, as an offset into the guest's code: the CPU
+# reports the exiting instruction's RIP and skip_instruction() moved it on
+# (guest.asm: mov eax, imm32 = 5 bytes, cpuid, mov eax, imm32, vmcall, ...).
+start=$(printf '%s\n' "$text" | sed -n 's/^guest: [0-9]* bytes of code at \(0x[0-9a-f]*\), stack at 0x[0-9a-f]*$/\1/p')
+rips=$(printf '%s\n' "$text" | sed -n 's/^exit [0-9]*: [A-Z_]* ([0-9]*) at rip \(0x[0-9a-f]*\)$/\1/p')
+# (Kernel addresses do not fit dash's signed arithmetic: use the low 32 bits.)
+low32() { printf '%s\n' "${1:-0x0}" | sed 's/^0x.*\(.\{8\}\)$/0x\1/'; }
+offsets=
+for rip in $rips; do
+	offsets="$offsets$(printf '0x%x' $((($(low32 "$rip") - $(low32 "$start")) & 0xffffffff))) "
+done
+expect_eq "exit RIPs as offsets into guest.bin" "$offsets" "0x5 0xc 0x20 0x23 "
+expect_match "CPUID 0x40000000 answered with the signature" "$text" \
+	'^  CPUID leaf 0x40000000 -> eax 0x40000000 ebx 0x72756f43 ecx 0x56486573 edx 0x726f7369$'
+expect_match "the guest saw our signature" "$text" "^  VMCALL HC_REPORT_SIGNATURE: the guest saw \"$SIGNATURE\"\$"
+expect_match "the guest's result" "$text" '^  VMCALL HC_REPORT_RESULT: 5050$'
+expect_match "the guest ended" "$text" '^  HLT: the guest is done$'
+
+# Broken on purpose: a guest-state check fails as a VM exit with bit 31 ...
+expect_match "broken guest state: the reason with the entry-failure bit" "$text" \
+	'^VMLAUNCH: VM-entry failure: exit reason 0x80000021 = VMX_EXIT_REASONS_FAILED_VMENTRY \| INVALID_STATE \(33\)$'
+expect_match "broken guest state: the qualification named" "$text" \
+	'^VMLAUNCH: exit qualification 0 = ENTRY_FAIL_DEFAULT: a check on the guest-state area failed$'
+expect_match "broken guest state: the field shown" "$text" '^  GUEST_RFLAGS +0x0$'
+# ... a host-state check fails the instruction itself.
+expect_match "broken host state: VMfailValid, error 8 by name" "$text" \
+	'^VMLAUNCH: VMfailValid \(ZF=1\), VM-instruction error 8 VMXERR_ENTRY_INVALID_HOST_STATE_FIELD$'
+# A guest that needs more exits than its budget: stopped after exactly that many.
+expect_match "exit budget: the guest is stopped after 3 exits" "$text" \
+	'^exit budget used up: 3 VM exits \(exit_budget=3\), stopping the guest$'
+expect_match "exit budget: the load fails with -ETIMEDOUT" "$text" \
+	'^the guest did not run to its end \(-110\); leaving VMX operation$'
+expect_match "exit budget: insmod says so" "$(cat "$log")" \
+	"^insmod: can't insert './step03\\.ko': Connection timed out\$"
+expect_eq "VMfailInvalid never happened" "$(printf '%s\n' "$text" | grep -c VMfailInvalid)" 0
+expect_eq "only the broken host state failed an instruction" "$(printf '%s\n' "$text" | grep -c VMfailValid)" 1
+expect_match "clean kernel log" "$(cat "$log")" '^kernel log: 0 warnings/oopses/BUGs$'
+expect_match "the verdict is the last line" "$(grep -v '^lab: ' "$log" | tail -n 1)" '^step03-vmcs: '
+
+summary

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmx_insn.c - VMXON, VMXOFF, VMREAD, VMCLEAR, VMPTRLD and VMWRITE, each with
+ * its outcome checked.
+ *
+ * Kernel only (ring 0, 64-bit mode). The pattern is the same for every VMX
+ * instruction: execute it, branch on CF (VMfailInvalid) and ZF (VMfailValid),
+ * and let an exception-table entry turn a fault into a return value.
+ *
+ * Spec: Intel SDM Vol. 3, "VMX Instruction Reference": Section "Conventions"
+ * (VMsucceed, VMfailInvalid, VMfailValid), "VMXON - Enter VMX Operation",
+ * "VMXOFF - Leave VMX Operation", "VMREAD - Read Field from Virtual-Machine
+ * Control Structure", "VMCLEAR - Clear Virtual-Machine Control Structure",
+ * "VMPTRLD - Load Pointer to Virtual-Machine Control Structure", "VMWRITE -
+ * Write Field to Virtual-Machine Control Structure", "VM Instruction Error
+ * Numbers".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <asm/asm.h>
+#include <asm/vmx.h>
+
+#include "vmx_errors.h"
+#include "vmx_insn.h"
+
+/* book:begin vmxon */
+/* VMXON takes a memory operand holding the VMXON region's physical address. */
+enum vmx_insn_status vmx_vmxon(phys_addr_t vmxon_region)
+{
+	u64 pa = vmxon_region;
+
+	asm goto("1: vmxon %[pa]\n\t"
+		 "jc %l[fail_invalid]\n\t"
+		 "jz %l[fail_valid]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [pa] "m"(pa) : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	return VMX_SUCCEED;
+fail_invalid:
+	return VMX_FAIL_INVALID;
+fail_valid:
+	return VMX_FAIL_VALID;
+fault:
+	return VMX_FAULT;
+}
+/* book:end vmxon */
+
+enum vmx_insn_status vmx_vmxoff(void)
+{
+	asm goto("1: vmxoff\n\t"
+		 "jc %l[fail_invalid]\n\t"
+		 "jz %l[fail_valid]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	return VMX_SUCCEED;
+fail_invalid:
+	return VMX_FAIL_INVALID;
+fail_valid:
+	return VMX_FAIL_VALID;
+fault:
+	return VMX_FAULT;
+}
+
+enum vmx_insn_status vmx_vmread(unsigned long field, unsigned long *value)
+{
+	unsigned long v;
+
+	asm goto("1: vmread %[field], %[v]\n\t"
+		 "jc %l[fail_invalid]\n\t"
+		 "jz %l[fail_valid]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : [v] "=rm"(v) : [field] "r"(field) : "cc"
+		 : fail_invalid, fail_valid, fault);
+	*value = v;
+	return VMX_SUCCEED;
+fail_invalid:
+	return VMX_FAIL_INVALID;
+fail_valid:
+	return VMX_FAIL_VALID;
+fault:
+	return VMX_FAULT;
+}
+
+/* book:begin vmcs_insns */
+/* VMCLEAR and VMPTRLD take a memory operand holding the VMCS's physical address. */
+enum vmx_insn_status vmx_vmclear(phys_addr_t vmcs)
+{
+	u64 pa = vmcs;
+
+	asm goto("1: vmclear %[pa]\n\t"
+		 "jc %l[fail_invalid]\n\t"
+		 "jz %l[fail_valid]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [pa] "m"(pa) : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	return VMX_SUCCEED;
+fail_invalid:
+	return VMX_FAIL_INVALID;
+fail_valid:
+	return VMX_FAIL_VALID;
+fault:
+	return VMX_FAULT;
+}
+
+enum vmx_insn_status vmx_vmptrld(phys_addr_t vmcs)
+{
+	u64 pa = vmcs;
+
+	asm goto("1: vmptrld %[pa]\n\t"
+		 "jc %l[fail_invalid]\n\t"
+		 "jz %l[fail_valid]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [pa] "m"(pa) : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	return VMX_SUCCEED;
+fail_invalid:
+	return VMX_FAIL_INVALID;
+fail_valid:
+	return VMX_FAIL_VALID;
+fault:
+	return VMX_FAULT;
+}
+
+/* VMWRITE of a field of the current VMCS: field encoding, then the value. */
+enum vmx_insn_status vmx_vmwrite(unsigned long field, unsigned long value)
+{
+	asm goto("1: vmwrite %[value], %[field]\n\t"
+		 "jc %l[fail_invalid]\n\t"
+		 "jz %l[fail_valid]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [value] "rm"(value), [field] "r"(field) : "cc"
+		 : fail_invalid, fail_valid, fault);
+	return VMX_SUCCEED;
+fail_invalid:
+	return VMX_FAIL_INVALID;
+fail_valid:
+	return VMX_FAIL_VALID;
+fault:
+	return VMX_FAULT;
+}
+/* book:end vmcs_insns */
+
+/* book:begin insn_failed */
+int vmx_insn_failed(const char *insn, enum vmx_insn_status status)
+{
+	unsigned long number;
+
+	switch (status) {
+	case VMX_SUCCEED:
+		return 0;
+	case VMX_FAIL_INVALID:
+		pr_err("%s: VMfailInvalid (CF=1; no current VMCS, so no error number)\n",
+		       insn);
+		break;
+	case VMX_FAIL_VALID:
+		if (vmx_vmread(VM_INSTRUCTION_ERROR, &number) != VMX_SUCCEED) {
+			pr_err("%s: VMfailValid (ZF=1), and VMREAD of VM_INSTRUCTION_ERROR failed\n",
+			       insn);
+			break;
+		}
+		pr_err("%s: VMfailValid (ZF=1), VM-instruction error %lu %s\n",
+		       insn, number, vmx_instruction_error_name(number));
+		break;
+	case VMX_FAULT:
+		pr_err("%s: faulted (#UD or #GP): the CPU refused the instruction in its current state\n",
+		       insn);
+		break;
+	}
+	return -EIO;
+}
+/* book:end insn_failed */

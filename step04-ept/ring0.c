@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ring0.c — ring-0 code we can load and unload: the vehicle of the course.
+ *
+ * Kernel module (ring 0, 64-bit mode). On load it reports which CPU it runs
+ * on and reads CR0, CR4 and IA32_EFER there — registers a userspace program
+ * cannot read (MOV from CR0 and RDMSR fault outside ring 0) — and decodes
+ * their named bits. One parameter, `cpu`, picks the CPU; a value that is not
+ * an online CPU fails the load with -EINVAL. Then it discovers VMX
+ * (vmx_discover.c): without VMX the load fails with -ENODEV; and it puts
+ * every CPU into VMX root operation (vmxon.c) until unload; and then runs
+ * one guest with its own physical memory, mapped by extended page tables
+ * (guest_memory.c), that starts in real mode (vcpu.c). Intel SDM
+ * Vol. 3A, "Control Registers", "Extended Feature Enable Register"; Vol. 3A,
+ * "Privilege Levels"; Vol. 3C, "Discovering Support for VMX", "Enabling and
+ * Entering VMX Operation"; "VM Entries", "VM Exits".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/smp.h>
+#include <linux/cpumask.h>
+#include <asm/special_insns.h>
+#include <asm/msr.h>
+#include <asm/processor-flags.h>
+
+#include "cpu_regs.h"
+#include "vmx_discover.h"
+#include "vmxon.h"
+#include "vcpu.h"
+
+/* book:begin param */
+static int cpu = -1;
+module_param(cpu, int, 0444);
+MODULE_PARM_DESC(cpu, "CPU whose registers to read (default: the loading CPU)");
+/* book:end param */
+
+struct cpu_regs {
+	int cpu;
+	unsigned int cpl;
+	unsigned long cr0, cr4;
+	u64 efer;
+};
+
+/* book:begin read-regs */
+/*
+ * Runs on the chosen CPU with interrupts off (smp_call_function_single):
+ * control registers and MSRs are per CPU, so where we read them matters.
+ */
+static void read_regs(void *info)
+{
+	struct cpu_regs *r = info;
+	u16 cs;
+
+	r->cpu = smp_processor_id();
+	asm volatile("mov %%cs, %0" : "=r"(cs));
+	r->cpl = cs & 3; /* the current privilege level is CS.RPL */
+	r->cr0 = read_cr0();
+	r->cr4 = __read_cr4();
+	rdmsrl(MSR_EFER, r->efer);
+}
+/* book:end read-regs */
+
+static void print_reg(const char *name, u64 value, const struct reg_bit *bits)
+{
+	char names[160];
+
+	format_reg_bits(names, sizeof(names), value, bits);
+	pr_info("%-4s = 0x%016llx  %s\n", name, value, names);
+}
+
+static int __init ring0_init(void)
+{
+	struct vmx_caps caps;
+	struct cpu_regs r;
+	int target = cpu;
+	int err;
+
+	/* book:begin validate */
+	if (target == -1) {
+		target = get_cpu(); /* the CPU running this code, kept until put_cpu */
+		put_cpu();
+	} else if (target < 0 || target >= nr_cpu_ids || !cpu_online(target)) {
+		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", cpu,
+		       cpumask_pr_args(cpu_online_mask));
+		return -EINVAL;
+	}
+	/* book:end validate */
+
+	err = smp_call_function_single(target, read_regs, &r, 1);
+	if (err) {
+		pr_err("cannot run on CPU %d: %d\n", target, err);
+		return err;
+	}
+
+	pr_info("loaded: running in ring 0 (CPL %u), registers read on CPU %d\n",
+		r.cpl, r.cpu);
+	print_reg("CR0", r.cr0, cr0_bits);
+	print_reg("CR4", r.cr4, cr4_bits);
+	print_reg("EFER", r.efer, efer_bits);
+	pr_info("CR4.VMXE=%d EFER.SVME=%d (1: a hypervisor has this CPU's virtualization on)\n",
+		!!(r.cr4 & X86_CR4_VMXE), !!(r.efer & EFER_SVME));
+
+	/* book:begin discover-call */
+	err = vmx_discover(&caps);
+	if (err)
+		return err;
+	/* book:end discover-call */
+
+	/* book:begin vmxon-call */
+	err = vmxon_all_cpus(&caps);
+	if (err)
+		return err;
+	/* book:end vmxon-call */
+
+	/* book:begin run-call */
+	err = vcpu_run_guest(&caps);
+	if (err) {
+		pr_err("the guest did not run to its end (%d); leaving VMX operation\n",
+		       err);
+		vmxoff_all_cpus();
+	}
+	/* book:end run-call */
+	return err;
+}
+
+static void __exit ring0_exit(void)
+{
+	vmxoff_all_cpus();
+	pr_info("unloaded\n");
+}
+
+module_init(ring0_init);
+module_exit(ring0_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("step04: ring 0, VMX discovery, VMXON on every CPU, the guest gets its own physical memory (EPT)");
