@@ -31,12 +31,15 @@ enum vmx_insn_status vmx_vmxon(phys_addr_t vmxon_region)
 {
 	u64 pa = vmxon_region;
 
+	/* clang-format would split %l[...] inside _ASM_EXTABLE: */
+	/* clang-format off */
 	asm goto("1: vmxon %[pa]\n\t"
 		 "jc %l[fail_invalid]\n\t"
 		 "jz %l[fail_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : [pa] "m"(pa) : "cc", "memory"
 		 : fail_invalid, fail_valid, fault);
+	/* clang-format on */
 	return VMX_SUCCEED;
 fail_invalid:
 	return VMX_FAIL_INVALID;
@@ -49,12 +52,14 @@ fault:
 
 enum vmx_insn_status vmx_vmxoff(void)
 {
+	/* clang-format off */
 	asm goto("1: vmxoff\n\t"
 		 "jc %l[fail_invalid]\n\t"
 		 "jz %l[fail_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : : "cc", "memory"
 		 : fail_invalid, fail_valid, fault);
+	/* clang-format on */
 	return VMX_SUCCEED;
 fail_invalid:
 	return VMX_FAIL_INVALID;
@@ -68,12 +73,14 @@ enum vmx_insn_status vmx_vmread(unsigned long field, unsigned long *value)
 {
 	unsigned long v;
 
+	/* clang-format off */
 	asm goto("1: vmread %[field], %[v]\n\t"
 		 "jc %l[fail_invalid]\n\t"
 		 "jz %l[fail_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : [v] "=rm"(v) : [field] "r"(field) : "cc"
 		 : fail_invalid, fail_valid, fault);
+	/* clang-format on */
 	*value = v;
 	return VMX_SUCCEED;
 fail_invalid:
@@ -90,12 +97,14 @@ enum vmx_insn_status vmx_vmclear(phys_addr_t vmcs)
 {
 	u64 pa = vmcs;
 
+	/* clang-format off */
 	asm goto("1: vmclear %[pa]\n\t"
 		 "jc %l[fail_invalid]\n\t"
 		 "jz %l[fail_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : [pa] "m"(pa) : "cc", "memory"
 		 : fail_invalid, fail_valid, fault);
+	/* clang-format on */
 	return VMX_SUCCEED;
 fail_invalid:
 	return VMX_FAIL_INVALID;
@@ -109,12 +118,14 @@ enum vmx_insn_status vmx_vmptrld(phys_addr_t vmcs)
 {
 	u64 pa = vmcs;
 
+	/* clang-format off */
 	asm goto("1: vmptrld %[pa]\n\t"
 		 "jc %l[fail_invalid]\n\t"
 		 "jz %l[fail_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : [pa] "m"(pa) : "cc", "memory"
 		 : fail_invalid, fail_valid, fault);
+	/* clang-format on */
 	return VMX_SUCCEED;
 fail_invalid:
 	return VMX_FAIL_INVALID;
@@ -127,12 +138,14 @@ fault:
 /* VMWRITE of a field of the current VMCS: field encoding, then the value. */
 enum vmx_insn_status vmx_vmwrite(unsigned long field, unsigned long value)
 {
+	/* clang-format off */
 	asm goto("1: vmwrite %[value], %[field]\n\t"
 		 "jc %l[fail_invalid]\n\t"
 		 "jz %l[fail_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : [value] "rm"(value), [field] "r"(field) : "cc"
 		 : fail_invalid, fail_valid, fault);
+	/* clang-format on */
 	return VMX_SUCCEED;
 fail_invalid:
 	return VMX_FAIL_INVALID;
