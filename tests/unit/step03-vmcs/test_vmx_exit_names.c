@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_vmx_exit_names.c - Check unit tests for step03's VM-exit names
- * (step03-vmcs/vmx_exit_names.c): basic exit reasons by name, the VM-entry
- * failure bit, the exit qualification of a failed entry; and the
- * VM-instruction errors a failed VMLAUNCH reports (vmx_errors.c, as copied
- * into step03).
+ * test_vmx_exit_names.c - Check unit tests for the VM-exit names
+ * (vmx_exit_names.c): basic exit reasons by name, the VM-entry failure bit,
+ * the exit qualification of a failed entry; and the VM-instruction errors a
+ * failed VMLAUNCH reports (vmx_errors.c). Both files are the same in step03
+ * and step04: step04's tests are this file, through a link.
  *
  * Runs on the host (userspace), no VMX needed. The numbers are the ones the
  * step03 guest produced in the lab (book/output/step03-vmcs.txt): exits 10,
@@ -104,7 +104,7 @@ END_TEST
 
 static Suite *vmx_exit_names_suite(void)
 {
-	Suite *s = suite_create("step03 vmx_exit_names");
+	Suite *s = suite_create("vmx_exit_names");
 	TCase *tc = tcase_create("names");
 
 	tcase_add_test(tc, the_exits_of_the_step03_guest);

@@ -1,6 +1,7 @@
 /*
- * test_x86_modes.c - unit tests of step05's GDT and page-table builders and
- * of the register state each CPU mode starts in.
+ * test_x86_modes.c - unit tests of the GDT and page-table builders and
+ * of the register state each CPU mode starts in (x86_modes.c, the same in
+ * step05 and step06: step06's tests are this file, through a link).
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
  * Spec: Intel SDM Vol. 3A, "Segment Descriptors", "4-Level Paging",
