@@ -3,10 +3,11 @@
 #
 # Loads step02.ko, which reads CR0/CR4/EFER in ring 0, discovers VMX and puts
 # every CPU into VMX root operation; unloads it (VMXOFF on every CPU); loads
-# it again with a bad parameter (which must fail); makes CPU 1 refuse VMXON
-# (CPU 0 must roll back); loads and unloads it 20 times more and counts kernel
-# warnings; loads it while KVM holds VMX, which must fail with -EBUSY; and
-# prints the verdict.
+# it again with bad parameters (which must fail); makes VMXON really fail on
+# CPU 1 (CPU 0 must roll back); takes CPU 1 offline and online again while
+# loaded; loads and unloads it 20 times more and counts kernel warnings;
+# loads it while KVM holds VMX, which must fail with -EBUSY; and prints the
+# verdict.
 step=step02-vmxon
 RELOADS=20
 
@@ -42,28 +43,47 @@ case "$log" in
 esac
 
 # book:begin bad-param
-echo "# insmod step02.ko cpu=4096   (no such CPU: the load must fail)"
-if out=$(insmod ./step02.ko cpu=4096 2>&1); then
-	fail bad-param-accepted
-fi
-echo "$out"
-klog
-case "$out" in
-*'Invalid argument'*) ;;
-*) fail bad-param-error-was-not-EINVAL ;;
-esac
+for param in cpu=4096 fail_on_cpu=4096; do
+	echo "# insmod step02.ko report=0 $param   (no such CPU: the load must fail)"
+	if out=$(insmod ./step02.ko report=0 $param 2>&1); then
+		fail "bad-param-$param-accepted"
+	fi
+	echo "$out"
+	klog | awk '!seen[$0]++' | grep -e ' is not ' -e 'VMXON failed'
+	case "$out" in
+	*'Invalid argument'*) ;;
+	*) fail "bad-param-$param-error-was-not-EINVAL" ;;
+	esac
+done
 # book:end bad-param
 grep -q '^step02 ' /proc/modules && fail module-left-loaded
 
 # book:begin rollback
-echo "# insmod step02.ko fail_on_cpu=1   (CPU 1 refuses: CPU 0 must leave VMX again)"
+echo "# insmod step02.ko report=0 fail_on_cpu=1   (VMXON fails on CPU 1: CPU 0 must leave VMX again)"
 if out=$(insmod ./step02.ko report=0 fail_on_cpu=1 2>&1); then
 	fail rollback-load-succeeded
 fi
 echo "$out"
-klog | awk '!seen[$0]++' | grep -e ' cpu[0-9]*: ' -e 'VMXON failed'
+klog | awk '!seen[$0]++' | grep -e ' cpu[0-9]*: ' -e 'VMXON: ' -e 'VMXON failed'
 grep -q '^step02 ' /proc/modules && fail module-left-loaded
 # book:end rollback
+
+# book:begin hotplug
+# While the module is loaded, CPU 1 goes offline (it must leave VMX operation
+# first) and comes back (it must enter VMX operation again).
+online=/sys/devices/system/cpu/cpu1/online
+[ -w $online ] || fail no-cpu1-hotplug
+echo "# insmod step02.ko report=0; cpu1 offline; cpu1 online; rmmod step02"
+insmod ./step02.ko report=0 || fail hotplug-insmod
+echo 0 >$online || fail cpu1-offline
+echo 1 >$online || fail cpu1-online
+rmmod step02 || fail hotplug-rmmod
+kernel=$(dmesg -c | sed 's/^\[[ 0-9.]*\] //')
+echo "$kernel" | grep -e '^step02: cpu[0-9]*: ' -e '^smpboot: ' -e 'is now offline'
+hotplug_bad=$(echo "$kernel" | bad_kernel_lines)
+echo "hotplug: kernel log: $hotplug_bad warnings/oopses/BUGs"
+echo "$kernel" | grep -q '^step02: cpu1: VMXOFF' || fail hotplug-cpu1-no-vmxoff
+# book:end hotplug
 
 # book:begin reload
 echo "# $RELOADS x (insmod step02.ko report=0; rmmod step02)"
@@ -104,4 +124,5 @@ echo "busy: load while another hypervisor holds VMX: $busy"
 [ "$vmxoff" = "$cpus" ] || fail "vmxoff=$vmxoff-of-$cpus"
 [ $ok -eq $RELOADS ] || fail "reload-$ok-of-$RELOADS"
 [ "$bad" -eq 0 ] || fail kernel-log-has-warnings
+[ "$hotplug_bad" -eq 0 ] || fail hotplug-kernel-log-has-warnings
 echo "$step: PASS cpus=$cpus vmxon=$vmxon vmxoff=$vmxoff engine=$LAB_ENGINE"

@@ -52,7 +52,11 @@ bool vmx_basic_has_true_ctls(u64 basic)
 }
 /* book:end basic */
 
-/* Memory types as the SDM numbers them ("Memory Type Encodings" in A.1). */
+/*
+ * The memory type for the VMCS and VMXON region (A.1): the SDM's memory-type
+ * encodings, the same numbers an EPTP uses, so Linux's VMX_EPTP_MT_UC (0)
+ * names uncacheable; 6 is write-back.
+ */
 const char *vmx_memory_type_name(unsigned int type)
 {
 	switch (type) {

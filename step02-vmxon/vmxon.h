@@ -12,13 +12,15 @@
 
 /*
  * VMXON on every online CPU, with the revision identifier and fixed bits from
- * @caps. 0, or the first CPU's error (-EBUSY: another hypervisor owns VMX;
- * -EOPNOTSUPP: the firmware disabled VMX; -EIO: a fixed bit or VMXON failed);
- * on error no CPU is left in VMX operation.
+ * @caps; CPUs that come online later enter VMX operation too, CPUs that go
+ * offline leave it first. 0, or the first CPU's error (-EBUSY: another
+ * hypervisor owns VMX; -EOPNOTSUPP: the firmware disabled VMX; -EIO: a fixed
+ * bit or VMXON failed; -EINVAL: a bad fail_on_cpu; -ENOMEM); on error no CPU
+ * is left in VMX operation.
  */
 int vmxon_all_cpus(const struct vmx_caps *caps);
 
-/* VMXOFF and CR4.VMXE cleared on every CPU that vmxon_all_cpus() entered. */
+/* VMXOFF and CR4.VMXE cleared on every CPU in VMX operation; regions freed. */
 void vmxoff_all_cpus(void);
 
 #endif /* VMXON_H */

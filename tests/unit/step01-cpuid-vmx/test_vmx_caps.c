@@ -213,9 +213,17 @@ START_TEST(adjust_bochs_controls)
 	u32 refused;
 	u32 want = CPU_BASED_HLT_EXITING | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
 
-	ck_assert_uint_eq(vmx_ctl_adjust(proc, want, &refused),
-			  (want | proc.allowed0) & proc.allowed1);
+	/*
+	 * Bochs forces the default1 bits 1, 4-6, 8, 13, 14 and 26 (allowed-0
+	 * 0x04006172); HLT exiting (bit 7) and "activate secondary controls"
+	 * (bit 31) are added: 0x04006172 | 0x80000080.
+	 */
+	ck_assert_uint_eq(vmx_ctl_adjust(proc, want, &refused), 0x840061f2);
 	ck_assert_uint_eq(refused, 0);
+	/* Monitor trap flag (bit 27) is not in Bochs's allowed-1: refused. */
+	ck_assert_uint_eq(vmx_ctl_adjust(proc, CPU_BASED_MONITOR_TRAP_FLAG,
+					 &refused), 0x04006172);
+	ck_assert_uint_eq(refused, CPU_BASED_MONITOR_TRAP_FLAG);
 	ck_assert_uint_eq(vmx_ctl_adjust(proc2, SECONDARY_EXEC_ENABLE_EPT |
 					 SECONDARY_EXEC_UNRESTRICTED_GUEST,
 					 &refused),
