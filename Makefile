@@ -41,5 +41,12 @@ clean:
 	@rm -rf book/html
 	@echo "clean: build products removed"
 
+# Only a directory that holds the lab's assets is removed, never a mistaken
+# LAB_CACHE such as $$HOME.
 clean-cache:
-	@. common/lab/config && rm -rf "$$LAB_CACHE" && echo "clean-cache: removed $$LAB_CACHE"
+	@. common/lab/config && \
+	if ls "$$LAB_CACHE"/release-* >/dev/null 2>&1 || [ -d "$$LAB_CACHE/debs" ]; then \
+		rm -rf "$$LAB_CACHE" && echo "clean-cache: removed $$LAB_CACHE"; \
+	elif [ -e "$$LAB_CACHE" ]; then \
+		echo "clean-cache: $$LAB_CACHE does not look like the lab's cache; not removing it" >&2; exit 1; \
+	else echo "clean-cache: nothing to remove"; fi

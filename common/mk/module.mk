@@ -26,7 +26,6 @@ LAB_CPUS  ?= 1
 LAB_NEEDS ?= none
 BUNDLE    := build/lab/$(STEP)
 KOS       := $(addsuffix .ko,$(MODULE))
-SOURCES   := $(wildcard *.c *.h *.S Kbuild)
 
 # Resolved when a recipe needs it, so `make clean` fetches nothing.
 KDIR = $(shell $(LAB)/lab-assets kdir)
@@ -36,14 +35,13 @@ KDIR = $(shell $(LAB)/lab-assets kdir)
 
 all: $(KOS)
 
-# Kbuild decides what to rebuild; the stamp keeps make from asking it when
-# no source changed.
-$(KOS): build/.modules
-build/.modules: $(SOURCES) $(DEPS)
-	@mkdir -p build
+# Kbuild decides what to rebuild, so it is always asked: it also rebuilds
+# everything when the lab kernel (its headers) changed, which make alone
+# would not notice.
+.PHONY: $(KOS)
+$(KOS): $(DEPS)
 	@kdir="$(KDIR)" && [ -d "$$kdir" ] || { echo "$(STEP): no kernel headers (lab-assets kdir failed)" >&2; exit 1; }; \
 	$(MAKE) --no-print-directory -C "$$kdir" M=$(CURDIR) modules
-	@touch $@
 
 # The VM gets the modules without their debug information (step00.ko: 221 KB
 # -> 14 KB): Bochs reads them and insmod copies them at emulated speed.
@@ -52,7 +50,9 @@ bundle: $(KOS) lab.sh $(LAB_FILES)
 	@cp $(KOS) lab.sh $(LAB_FILES) $(BUNDLE)/
 	@cd $(BUNDLE) && strip --strip-debug $(KOS)
 
-run: bundle
+# A step that does not build still ends `make run` with its verdict.
+run:
+	@$(MAKE) bundle || { mkdir -p build; echo "$(STEP): FAIL reason=build" | tee build/run.log; exit 1; }
 	@$(LAB)/run-step --step $(STEP) --log build/run.log -- \
 		--needs $(LAB_NEEDS) --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE)
 

@@ -94,7 +94,9 @@ bundle: build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES)
 HOST_KVM = $(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] && \
 	grep -qw -e vmx -e svm /proc/cpuinfo && echo yes)
 
-run: bundle
+# A step that does not build still ends `make run` with its verdict.
+run:
+	@$(MAKE) bundle || { mkdir -p build; echo "$(STEP): FAIL reason=build" | tee build/run.log; exit 1; }
 	@if [ "$(LAB_ENGINE)" = host-kvm ] || \
 	    { [ -z "$(LAB_ENGINE)" ] && [ "$(HOST_KVM)" = yes ]; }; then \
 		echo "$(STEP): running on this host's hardware-accelerated /dev/kvm"; \
