@@ -5,6 +5,8 @@
  * the userspace shims of the kernel headers (tests/unit/kshim).
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <string.h>
 
 #include "cpu_regs.c"
@@ -72,8 +74,6 @@ int main(void)
 {
 	Suite *s = suite_create("step00 cpu_regs");
 	TCase *tc = tcase_create("format_reg_bits");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, cr0_of_linux_names_its_bits);
 	tcase_add_test(tc, cr4_vmxe_is_named);
@@ -83,9 +83,5 @@ int main(void)
 	tcase_add_test(tc, zero_prints_nothing);
 	tcase_add_test(tc, small_buffer_truncates_safely);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

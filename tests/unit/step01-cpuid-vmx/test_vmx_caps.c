@@ -17,6 +17,8 @@
  * Spec: Intel SDM Vol. 3, Appendix A "VMX Capability Reporting Facility".
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include <asm/processor-flags.h>
@@ -346,11 +348,5 @@ static Suite *vmx_caps_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(vmx_caps_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(vmx_caps_suite());
 }

@@ -10,6 +10,8 @@
  * 28 are not.
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,11 +85,5 @@ static Suite *vmx_errors_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(vmx_errors_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(vmx_errors_suite());
 }

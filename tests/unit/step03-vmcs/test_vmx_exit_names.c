@@ -16,6 +16,8 @@
  * State", "VM Instruction Error Numbers".
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include "vmx_exit_names.c"
@@ -119,11 +121,5 @@ static Suite *vmx_exit_names_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(vmx_exit_names_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(vmx_exit_names_suite());
 }

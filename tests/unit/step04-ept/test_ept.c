@@ -17,6 +17,8 @@
  * Violations", Appendix A.10 "VPID and EPT Capabilities".
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include "ept.c"
@@ -162,11 +164,5 @@ static Suite *ept_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ept_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(ept_suite());
 }

@@ -11,6 +11,8 @@
  * "32-Bit Addressing Forms with the ModR/M Byte".
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include "mmio.c"
@@ -106,11 +108,5 @@ static Suite *mmio_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mmio_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(mmio_suite());
 }

@@ -6,6 +6,8 @@
  * Spec: none (the VMM's own command-line and image contract).
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -140,8 +142,6 @@ int main(void)
 {
 	Suite *s = suite_create("input");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, sizes_with_suffixes);
 	tcase_add_test(tc, sizes_that_are_not_sizes);
@@ -151,9 +151,5 @@ int main(void)
 	tcase_add_test(tc, image_empty_missing_directory);
 	tcase_add_test(tc, image_that_is_a_fifo_does_not_block);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

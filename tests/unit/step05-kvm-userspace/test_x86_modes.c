@@ -8,6 +8,8 @@
  * "Initializing IA-32e Mode".
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include "x86_modes.c"
@@ -160,8 +162,6 @@ int main(void)
 {
 	Suite *s = suite_create("x86_modes");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, gdt_encodes_flat_segments_as_the_sdm_does);
 	tcase_add_test(tc, gdt_decode_inverts_encode);
@@ -172,9 +172,5 @@ int main(void)
 	tcase_add_test(tc, real_mode_moves_cs_base_to_zero);
 	tcase_add_test(tc, mode_names_parse_and_print);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

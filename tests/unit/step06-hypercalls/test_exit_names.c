@@ -7,6 +7,8 @@
  * "VMX Basic Exit Reasons"; AMD APM "SVM Intercept Exit Codes".
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include "exit_names.c"
@@ -62,17 +64,11 @@ int main(void)
 {
 	Suite *s = suite_create("exit_names");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, kvm_exits_by_name);
 	tcase_add_test(tc, internal_error_suberrors);
 	tcase_add_test(tc, entry_failures_decoded_per_vendor);
 	tcase_add_test(tc, vendors_from_cpuid);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

@@ -6,6 +6,8 @@
  * Spec: none; see guest_mem.c.
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 
 #include "guest_mem.c"
@@ -63,17 +65,11 @@ int main(void)
 {
 	Suite *s = suite_create("guest_mem");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, ranges_inside_ram);
 	tcase_add_test(tc, ranges_at_and_past_the_end);
 	tcase_add_test(tc, ranges_that_wrap_around);
 	tcase_add_test(tc, translation_to_host_addresses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

@@ -8,6 +8,8 @@
  * Spec: the hypercall ABI in common/include/hypercall.h.
  */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,8 +319,6 @@ int main(void)
 {
 	Suite *s = suite_create("hypercalls");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, putchar_and_puts_reach_the_console);
@@ -334,9 +334,5 @@ int main(void)
 	tcase_add_test(tc, console_writes_longer_than_a_chunk);
 	tcase_add_test(tc, a_flood_of_random_calls);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }
