@@ -57,9 +57,10 @@
 #define MACHINE_RAM_MAX 0xc0000000 /* 3 GiB: no RAM above 4 GiB in step07 */
 
 /* virtio-mmio register windows (virtio 1.x "MMIO Device Register Layout"). */
-#define MACHINE_VIRTIO_BASE   0xd0000000
-#define MACHINE_VIRTIO_STRIDE 0x1000 /* one page each; the registers use 0x200 */
-#define MACHINE_VIRTIO_MAX    8
+#define MACHINE_VIRTIO_BASE 0xd0000000
+#define MACHINE_VIRTIO_STRIDE                                                  \
+	0x1000 /* one page each; the registers use 0x200 */
+#define MACHINE_VIRTIO_MAX 8
 
 /* The in-kernel interrupt controllers (KVM_CREATE_IRQCHIP) decode these. */
 #define MACHINE_IOAPIC_ADDR 0xfec00000
