@@ -304,8 +304,9 @@ int bzimage_load(const struct guest_mem *mem, const struct bzimage *bz,
 
 	if (!kernel || !rd || !cl || !bp || lay->mem_size != mem->size)
 		return -EFAULT;
-	if (strnlen(cmdline, lay->cmdline_len + 1) != lay->cmdline_len)
-		return -EINVAL;
+	if (memchr(cmdline, '\0', lay->cmdline_len + 1) !=
+	    cmdline + lay->cmdline_len)
+		return -EINVAL; /* its NUL is not where the layout says */
 	memcpy(kernel, bz->kernel, bz->kernel_size);
 	if (lay->initrd_size)
 		memcpy(rd, initrd, lay->initrd_size);
