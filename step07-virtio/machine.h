@@ -29,6 +29,7 @@
  *   0xd0000000 | virtio-mmio device 0, 1, ... |  MACHINE_VIRTIO_STRIDE apart
  *   0xfec00000 | IOAPIC (in-kernel irqchip)   |
  *   0xfee00000 | local APIC (in-kernel)       |
+ *   0xfffbc000 | KVM: identity map, TSS pages |  Intel without unrestricted guest
  *   4 GiB      +------------------------------+
  */
 #ifndef MACHINE_H
@@ -65,6 +66,16 @@
 /* The in-kernel interrupt controllers (KVM_CREATE_IRQCHIP) decode these. */
 #define MACHINE_IOAPIC_ADDR 0xfec00000
 #define MACHINE_LAPIC_ADDR  0xfee00000
+
+/*
+ * Four pages KVM needs on Intel CPUs without "unrestricted guest", where
+ * it runs real mode under paging: one for an identity page table
+ * (KVM_SET_IDENTITY_MAP_ADDR) and three for a TSS (KVM_SET_TSS_ADDR).
+ * Outside RAM, below 4 GiB, clear of the APICs; where QEMU puts the TSS.
+ * Both must be set before the first vCPU is created.  Unused on AMD.
+ */
+#define MACHINE_IDENTITY_MAP_ADDR 0xfffbc000
+#define MACHINE_TSS_ADDR	  0xfffbd000
 
 /*
  * Interrupt lines (GSIs).  0-15 are the ISA lines, wired to both the PIC
