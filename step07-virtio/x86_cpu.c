@@ -6,7 +6,9 @@
  * the pure builders; the ioctls need /dev/kvm).
  *
  * Spec: Intel SDM Vol. 2A, "CPUID" (leaf 01H: EBX[31:24] initial APIC ID,
- * EBX[23:16] logical processors, ECX[24] TSC-deadline; leaves 0BH and
+ * EBX[23:16] logical processors, ECX[24] TSC-deadline, ECX[31] "not
+ * used", which hypervisors set; Documentation/virt/kvm/x86/cpuid.rst:
+ * KVM's leaves 0x40000000+ are found through it); leaves 0BH and
  * 1FH: EDX is the x2APIC ID); AMD APM Vol. 3, "CPUID Fn8000_001E" (EAX is
  * the extended APIC ID); SDM Vol. 3A, "Local Vector Table" (LINT0, LINT1,
  * delivery modes ExtINT and NMI), "MTRRdefType Register", Vol. 4
@@ -36,6 +38,7 @@
 #define CPUID_1_EBX_LOGICAL_SHIFT 16
 #define CPUID_1_EBX_ID_MASK	  0xffu
 #define CPUID_1_ECX_TSC_DEADLINE  (1u << 24)
+#define CPUID_1_ECX_HYPERVISOR	  (1u << 31)
 
 /*
  * KVM_GET_SUPPORTED_CPUID: room for this many leaves at first, doubled on
@@ -103,9 +106,12 @@ static void set_field(uint32_t *reg, unsigned int shift, uint32_t value)
  * KVM's supported leaves describe the host: make them describe this
  * vCPU.  Its APIC ID goes where each leaf keeps one (leaf 01H EBX, the
  * x2APIC ID of every sub-leaf of 0BH and 1FH, AMD's extended APIC ID),
- * leaf 01H counts the VM's logical processors, and TSC-deadline mode is
- * announced when KVM's in-kernel local APIC has it (KVM leaves that bit
- * out of the supported list: it is emulated, not the host's).
+ * leaf 01H counts the VM's logical processors and sets the hypervisor bit
+ * (KVM's list describes the hardware and leaves it clear; without it
+ * Linux never looks at KVM's leaves 0x40000000+ and boots "on bare
+ * hardware", without kvm-clock), and TSC-deadline mode is announced when
+ * KVM's in-kernel local APIC has it (also left out of the list: it is
+ * emulated, not the host's).
  */
 void x86_cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, uint32_t apic_id,
 			uint32_t vcpu_count, bool tsc_deadline)
@@ -118,6 +124,7 @@ void x86_cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, uint32_t apic_id,
 			set_field(&e->ebx, CPUID_1_EBX_APIC_ID_SHIFT, apic_id);
 			set_field(&e->ebx, CPUID_1_EBX_LOGICAL_SHIFT,
 				  vcpu_count);
+			e->ecx |= CPUID_1_ECX_HYPERVISOR;
 			if (tsc_deadline)
 				e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
 			break;

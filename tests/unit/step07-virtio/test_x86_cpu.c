@@ -45,8 +45,8 @@ START_TEST(cpuid_names_the_vcpu)
 
 	x86_cpuid_for_vcpu(c, 0, 1, false);
 	ck_assert_uint_eq(c->entries[1].ebx, 0x00010800); /* ID 0, 1 CPU */
-	ck_assert_uint_eq(c->entries[1].ecx, 0xf6f83203); /* untouched */
-	ck_assert_uint_eq(c->entries[1].eax, 0x00a00f11);
+	ck_assert_uint_eq(c->entries[1].ecx, 0xf6f83203 | (1u << 31));
+	ck_assert_uint_eq(c->entries[1].eax, 0x00a00f11); /* untouched */
 	ck_assert_uint_eq(c->entries[1].edx, 0x178bfbff);
 	ck_assert_uint_eq(c->entries[2].edx, 0);
 	ck_assert_uint_eq(c->entries[2].ebx, 2); /* the rest is the host's */
@@ -66,7 +66,8 @@ START_TEST(cpuid_for_the_third_of_four_vcpus)
 
 	x86_cpuid_for_vcpu(c, 2, 4, true);
 	ck_assert_uint_eq(c->entries[1].ebx, 0x02040800);
-	ck_assert_uint_eq(c->entries[1].ecx, 0xf6f83203 | (1u << 24));
+	ck_assert_uint_eq(c->entries[1].ecx,
+			  0xf6f83203 | (1u << 24) | (1u << 31));
 	ck_assert_uint_eq(c->entries[2].edx, 2);
 	ck_assert_uint_eq(c->entries[3].edx, 2);
 	ck_assert_uint_eq(c->entries[4].edx, 2);
