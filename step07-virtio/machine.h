@@ -82,4 +82,12 @@
 #define MACHINE_I8042_DATA_PORT 0x60
 #define MACHINE_I8042_CMD_PORT	0x64
 
+/*
+ * The ACPI sleep control and status registers (devices/acpi_sleep.c): under
+ * hardware-reduced ACPI the guest powers off through them.  Two byte ports
+ * of our choosing, clear of every legacy device; the FADT points at them.
+ */
+#define MACHINE_ACPI_SLEEP_CONTROL_PORT 0x600
+#define MACHINE_ACPI_SLEEP_STATUS_PORT	0x601
+
 #endif
