@@ -95,7 +95,7 @@ static void aml_fail(struct aml *a, int err)
 /* Append n bytes, or record -ENOSPC and write nothing. */
 static void aml_emit(struct aml *a, const void *p, size_t n)
 {
-	if (a->err)
+	if (a->err || n == 0) /* n == 0: p may be NULL (an empty Buffer) */
 		return;
 	if (n > a->cap - a->len) {
 		aml_fail(a, -ENOSPC);
