@@ -95,4 +95,12 @@
 #define MACHINE_RTC_INDEX_PORT	0x70 /* the MC146818 RTC and CMOS RAM */
 #define MACHINE_RTC_DATA_PORT	0x71
 
+/*
+ * The ACPI sleep control and status registers (devices/acpi_sleep.c): under
+ * hardware-reduced ACPI the guest powers off through them.  Two byte ports
+ * of our choosing, clear of every legacy device; the FADT points at them.
+ */
+#define MACHINE_ACPI_SLEEP_CONTROL_PORT 0x600
+#define MACHINE_ACPI_SLEEP_STATUS_PORT	0x601
+
 #endif
