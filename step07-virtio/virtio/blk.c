@@ -35,7 +35,7 @@
  * data read (or the 20-byte ID) plus the status byte; 1 when only the
  * status was written.
  */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -30,7 +30,7 @@
  * - Input waiting here survives a device reset: it is the user's typing,
  *   not device state, and reaches the driver once it is live again.
  */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
 #include <string.h>
 
 #include <linux/virtio_ids.h>

@@ -59,7 +59,7 @@
  *   driver MUST NOT send any buffer available notifications to the
  *   device before setting DRIVER_OK").
  */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
 #include <endian.h>
 #include <errno.h>
 #include <string.h>

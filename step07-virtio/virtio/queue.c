@@ -20,7 +20,7 @@
  * our store and our load of the driver's event index, as the driver has
  * between its own ("Notifying The Device").
  */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
 #include <endian.h>
 #include <string.h>
 
