@@ -574,6 +574,25 @@ START_TEST(status_of_length_zero)
 }
 END_TEST
 
+/* A ring the driver corrupts (here avail.idx runs ahead) breaks the
+ * device the same way, through the whole stack. */
+START_TEST(ring_violation_needs_reset)
+{
+	struct req r = request(VIRTIO_BLK_T_IN, 0, SECTOR, true, 0);
+
+	ck_assert_uint_eq(status_of(&r), VIRTIO_BLK_S_OK);
+	vd_avail(ring)->idx = htole16(1 + NUM + 1);
+	vd_kick(&vd, 0);
+	ck_assert_uint_eq(vd_r32(&vd, VIRTIO_MMIO_STATUS),
+			  STATUS_LIVE | VIRTIO_CONFIG_S_NEEDS_RESET);
+	ck_assert_int_eq(blk.mmio.error, VIRTQ_ERR_AVAIL_IDX);
+	ck_assert_uint_eq(vd_r32(&vd, VIRTIO_MMIO_INTERRUPT_STATUS),
+			  VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG);
+	ck_assert_uint_eq(vd_used_idx(ring), 1);
+	ck_assert_uint_eq(blk.stats.requests, 1);
+}
+END_TEST
+
 /* A read of n segments: header, n - 1 buffers of 512, the last 512
  * sharing its buffer with the status: n + 1 buffers in all. */
 static struct req read_in_segments(unsigned int n)
@@ -696,6 +715,7 @@ int main(void)
 	tcase_add_test(tc, short_request_headers);
 	tcase_add_test(tc, status_in_a_read_only_descriptor);
 	tcase_add_test(tc, status_of_length_zero);
+	tcase_add_test(tc, ring_violation_needs_reset);
 	tcase_add_test(tc, too_many_segments);
 	tcase_add_test(tc, segment_larger_than_size_max);
 	tcase_add_test(tc, batch_of_requests_one_interrupt);
