@@ -29,7 +29,7 @@ enum fz_op {
 	FZ_AVAIL,	 /* u8 head: put it in the avail ring, bump idx */
 	FZ_AVAIL_IDX,	 /* u16: store avail.idx as is */
 	FZ_KICK,	 /* u8 queue index */
-	FZ_INIT,	 /* u8 feature choice, u8 queue size order */
+	FZ_INIT,	 /* u8 feature choice, u8 queue size order and place */
 	FZ_REQUEST,    /* u8 type, u8 sector, u8 segments, u8 size, u8 layout */
 	FZ_ACK,	       /* read InterruptStatus, acknowledge it */
 	FZ_RESET,      /* Status = 0 */
@@ -50,6 +50,11 @@ enum fz_op {
 #define FZ_F_RO		0x08 /* VIRTIO_BLK_F_RO (offered with FZ_DEV_RO) */
 #define FZ_F_UNOFFERED	0x10 /* a feature no device offers */
 #define FZ_F_NO_VERSION 0x20 /* leave out VIRTIO_F_VERSION_1 */
+
+/* FZ_INIT's second byte: the queue size is 2^(order % 10), and ... */
+#define FZ_Q_ORDER	0x0f
+#define FZ_Q_MISALIGN	0x40 /* the descriptor table 8 bytes off */
+#define FZ_Q_BEYOND_RAM 0x80 /* the used ring 4 GiB up */
 
 /* FZ_REQUEST's layout choice. */
 #define FZ_L_ANY_LAYOUT	 0x01 /* header and data share a buffer */

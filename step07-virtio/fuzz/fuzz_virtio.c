@@ -286,13 +286,27 @@ static uint64_t init_features(const struct fz *f, uint8_t choice)
 	return features;
 }
 
-static void init_queue(struct fz *f, unsigned int i)
+static void write_pair(struct fz *f, uint32_t low_reg, uint64_t addr)
 {
+	w32(f, low_reg, (uint32_t)addr);
+	w32(f, low_reg + 4, (uint32_t)(addr >> 32)); /* the High register */
+}
+
+/* Queue i at its place, or (as order says) misaligned or beyond RAM. */
+static void init_queue(struct fz *f, unsigned int i, uint8_t order)
+{
+	uint64_t desc = ring_addr(i, FZ_DESC_ADDR);
+	uint64_t used = ring_addr(i, FZ_USED_ADDR);
+
+	if (order & FZ_Q_MISALIGN)
+		desc += VRING_DESC_ALIGN_SIZE / 2;
+	if (order & FZ_Q_BEYOND_RAM)
+		used += (uint64_t)1 << 32;
 	w32(f, VIRTIO_MMIO_QUEUE_SEL, i);
 	w32(f, VIRTIO_MMIO_QUEUE_NUM, f->num);
-	w32(f, VIRTIO_MMIO_QUEUE_DESC_LOW, ring_addr(i, FZ_DESC_ADDR));
-	w32(f, VIRTIO_MMIO_QUEUE_AVAIL_LOW, ring_addr(i, FZ_AVAIL_ADDR));
-	w32(f, VIRTIO_MMIO_QUEUE_USED_LOW, ring_addr(i, FZ_USED_ADDR));
+	write_pair(f, VIRTIO_MMIO_QUEUE_DESC_LOW, desc);
+	write_pair(f, VIRTIO_MMIO_QUEUE_AVAIL_LOW, ring_addr(i, FZ_AVAIL_ADDR));
+	write_pair(f, VIRTIO_MMIO_QUEUE_USED_LOW, used);
 	w32(f, VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
@@ -305,7 +319,7 @@ static bool op_init(struct fz *f)
 	if (!TAKE(f, choice) || !TAKE(f, order))
 		return false;
 	features = init_features(f, choice);
-	f->num = 1u << (order % 10); /* 1 to 512: past the maximum too */
+	f->num = 1u << ((order & FZ_Q_ORDER) % 10); /* 1 to 512: too big too */
 	memset(f->ram, 0, FZ_HEAP_ADDR);
 	memset(f->avail_idx, 0, sizeof(f->avail_idx));
 	memset(f->next_desc, 0, sizeof(f->next_desc));
@@ -318,7 +332,7 @@ static bool op_init(struct fz *f)
 	w32(f, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
 	w32(f, VIRTIO_MMIO_STATUS, STATUS_INIT | VIRTIO_CONFIG_S_FEATURES_OK);
 	for (unsigned int i = 0; i < f->t->ops->num_queues; i++)
-		init_queue(f, i);
+		init_queue(f, i, order);
 	w32(f, VIRTIO_MMIO_STATUS,
 	    r32(f, VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_DRIVER_OK);
 	return true;
