@@ -24,7 +24,10 @@
  * (an ioeventfd thread) and virtio_mmio_lock() (any other thread); the
  * device's ops are called with it held.  Nothing else is taken while it
  * is held, except what irq_line.set_level() needs (KVM_IRQ_LINE is one
- * ioctl), which must therefore never call back into a device.  The
+ * ioctl), which must therefore never call back into a device.  Work done
+ * under it blocks the device's other users: virtio-blk's file I/O
+ * (preadv, pwritev, fdatasync) runs with it held, so a second vCPU
+ * reading that device's InterruptStatus waits for the disk.  The
  * guest's rings are shared with the guest's vCPUs without any lock: the
  * split ring's ownership rules and memory barriers are that protocol
  * (virtio/queue.c).  Devices' locks are independent: no code holds two.
