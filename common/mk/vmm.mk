@@ -12,7 +12,7 @@
 #   LAB_FLAGS   more lab-run options
 #   LAB_FILES   more files for the VM (next to lab.sh in /lab/$(STEP))
 #
-# Targets:
+# Targets (all, run and test first install what is missing, see setup.mk):
 #   all    build the VMM and the guests, and the bundle build/lab/$(STEP)/
 #          (vmm, guests, lab.sh): what lab.sh runs, in the lab VM or here
 #   run    run lab.sh where KVM is real: on this host when /dev/kvm is
@@ -45,6 +45,11 @@ HEADERS    := $(wildcard *.h) $(wildcard $(TOP)/common/include/*.h)
 
 .PHONY: all run test clean bundle
 .DEFAULT_GOAL := all
+include $(TOP)/common/mk/setup.mk
+
+# Everything is built from these: they wait for the setup (even with -j).
+build/vmm build/layout.inc build/guest/start.o build/guest/runtime.o \
+	build/guest/guest.ld $(C_GUESTS:%=build/guest/%.o) $(LAB_FILES): | ensure-setup
 
 all: bundle
 
@@ -95,7 +100,7 @@ HOST_KVM = $(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] && \
 	grep -qw -e vmx -e svm /proc/cpuinfo && echo yes)
 
 # A step that does not build still ends `make run` with its verdict.
-run:
+run: ensure-setup
 	@$(MAKE) bundle || { mkdir -p build; echo "$(STEP): FAIL reason=build" | tee build/run.log; exit 1; }
 	@if [ "$(LAB_ENGINE)" = host-kvm ] || \
 	    { [ -z "$(LAB_ENGINE)" ] && [ "$(HOST_KVM)" = yes ]; }; then \
@@ -108,7 +113,7 @@ run:
 			--needs kvm --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE); \
 	fi
 
-test:
+test: ensure-setup
 	@$(TOP)/tests/step-test $(STEP) $(if $(RUN_LOG),--log $(RUN_LOG))
 
 clean:
