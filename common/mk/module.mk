@@ -8,6 +8,9 @@
 #   LAB_FLAGS  more lab-run options      (e.g. --reports-skip, --modules kvm_intel)
 #   LAB_FILES  more files for the VM     (next to lab.sh in /lab/$(STEP))
 #   DEPS       more prerequisites of the module build (generated headers, ...)
+#   USES_COMMON  the files of common/ the step uses (paths under common/, a
+#              folder for all its files): read by common/step-diff, which
+#              counts them in `make diff` and checks them against the includes
 #
 # Targets (all, run, test and load first install what is missing, see setup.mk):
 #   all    build the module(s) against the lab kernel's headers

@@ -11,6 +11,10 @@
 #   LAB_CPUS    CPUs of the lab VM (default 1)
 #   LAB_FLAGS   more lab-run options
 #   LAB_FILES   more files for the VM (next to lab.sh in /lab/$(STEP))
+#   USES_COMMON the files of common/ the step uses (paths under common/, a
+#               folder for all its files), e.g. include/hypercall.h guest:
+#               read by common/step-diff, which counts them in `make diff` and
+#               checks them against the step's includes
 #
 # Targets (all, run and test first install what is missing, see setup.mk):
 #   all    build the VMM and the guests, and the bundle build/lab/$(STEP)/
