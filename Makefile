@@ -5,7 +5,8 @@
 #   make run             the tour: every step's `make run`, in order, then a table
 #   make test            every test (lab machine, unit, end-to-end); ends `N passed, N failed`
 #   make book            the book as HTML in book/html/
-#   make diff STEP=NN    what step NN adds to the step before it
+#   make diff STEP=NN    what step NN adds to the step before it, common files included;
+#                        then its lines: mechanism and harness apart
 #   make clean           remove build products (make clean-cache: the lab assets too)
 
 MAKEFLAGS += --no-print-directory
