@@ -1,6 +1,8 @@
 /*
- * test_input.c - unit tests of step05's size parser and image loader: the
- * checks that turn bad input into exit status 2 before KVM is touched.
+ * test_input.c - unit tests of the size parser and the image loader: the
+ * checks that turn bad input into exit status 2 before KVM is touched
+ * (input.c; step06's copy adds parse_count, tested in its own
+ * test_input_counts.c, and runs these tests through a link).
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
  * Spec: none (the VMM's own command-line and image contract).
