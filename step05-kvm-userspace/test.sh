@@ -40,8 +40,10 @@ expect_match "long mode: rax, memory and MMIO agree" "$text" \
 	'^vmm: rax=2432902008176640000 memory\[0x5000\]=2432902008176640000 mmio\[0x20000000\]=2432902008176640000 \(agree\)$'
 expect_match "long mode: exits by name" "$text" \
 	'^vmm: exits: KVM_EXIT_IO=26 KVM_EXIT_HLT=1 KVM_EXIT_MMIO=1$'
-expect_match "triple fault is KVM_EXIT_SHUTDOWN" "$text" \
+expect_match "triple fault is KVM_EXIT_SHUTDOWN, on a line of its own after the guest's unfinished one" "$text" \
 	'^vmm: KVM_EXIT_SHUTDOWN: the guest triple-faulted$'
+expect_match "triple fault: 37 console bytes, then the shutdown" "$text" \
+	'^vmm: exits: KVM_EXIT_IO=37 KVM_EXIT_SHUTDOWN=1$'
 expect_match "triple fault: the registers are dumped" "$text" \
 	'^vmm:   rip [0-9a-f]{16}  rsp [0-9a-f]{16}  rflags [0-9a-f]{8}$'
 expect_match "triple fault: the vmm exits 1" "$text" '^\(exit status 1\)$'

@@ -3,8 +3,9 @@
  * VMM's own lines, errors included.
  *
  * Runs: userspace (the VMM); the host unit tests include this file directly.
- * Spec: none.  The rules are the VMM's own: its lines start with "vmm: ",
- * an error names the call that failed, and bad input exits with status 2.
+ * Spec: none.  The rules are the VMM's own: its lines start with "vmm: "
+ * and start a line of their own, even where the guest stopped mid-line; an
+ * error names the call that failed; bad input exits with status 2.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,26 +16,32 @@
 
 #include "console.h"
 
-static bool console_mid_line; /* the guest's last byte was not a newline */
+static bool guest_mid_line; /* the guest's last byte was not a newline */
 
 /* The guest's bytes, as it sent them to the console port. */
 void console_guest(const uint8_t *bytes, size_t len)
 {
 	fwrite(bytes, 1, len, stdout);
 	if (len)
-		console_mid_line = bytes[len - 1] != '\n';
+		guest_mid_line = bytes[len - 1] != '\n';
 }
 
-/* What the VMM says starts a line, even where the guest stopped mid-line. */
-static void console_end_line(void)
+/*
+ * Finish the guest's unfinished line, so that what the VMM says next
+ * starts a line, on stdout as on stderr (the two often share a terminal
+ * or a log).
+ */
+static void end_guest_line(void)
 {
-	if (console_mid_line)
+	if (guest_mid_line)
 		putchar('\n');
-	console_mid_line = false;
+	guest_mid_line = false;
+	fflush(stdout);
 }
 
 static void vmm_vsay(FILE *out, const char *fmt, va_list ap)
 {
+	end_guest_line();
 	fputs("vmm: ", out);
 	vfprintf(out, fmt, ap);
 	fputc('\n', out);
@@ -45,7 +52,6 @@ void vmm_say(const char *fmt, ...)
 {
 	va_list ap;
 
-	console_end_line();
 	va_start(ap, fmt);
 	vmm_vsay(stdout, fmt, ap);
 	va_end(ap);
@@ -57,7 +63,6 @@ void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
 	va_start(ap, fmt);
 	vmm_vsay(stderr, fmt, ap);
 	va_end(ap);
@@ -75,7 +80,6 @@ void bad_input(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
 	va_start(ap, fmt);
 	vmm_vsay(stderr, fmt, ap);
 	va_end(ap);

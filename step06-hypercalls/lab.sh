@@ -51,6 +51,10 @@ run --stats hostile.bin
 [ $st -eq 0 ] || fail "hostile-exit-status-$st"
 rejected=$(sum_of rejected)
 
+run triple_fault.bin
+[ $st -eq 1 ] && grep -q '^\[VM 1\] vmm: KVM_EXIT_SHUTDOWN' "$out" ||
+	fail triple-fault-not-reported
+
 run --timeout 1 runaway.bin
 [ $st -eq 3 ] && grep -q 'ran out of its time budget of 1 s' "$out" ||
 	fail runaway-not-stopped

@@ -21,6 +21,7 @@ section() {
 }
 hostile=$(section "--stats hostile.bin")
 runaway=$(section "--timeout 1 runaway.bin")
+crash=$(section "triple_fault.bin")
 
 # --- the run: verdict and console ---------------------------------------------
 expect_eq "verdict" "$(verdict_word "$log")" PASS
@@ -74,6 +75,11 @@ expect_match "hostile: the flood printed 1 MiB - 193 bytes: 16381 lines, the las
 	'^\(16381 lines of the output flood, all ~, not shown\)$'
 expect_match "hostile: the budget is spent; 193 + 1 + 1 bytes dropped" "$hostile" \
 	'^\[VM 1\] vmm: console: the budget of 1048576 bytes is spent; 195 bytes dropped$'
+expect_match "triple fault: KVM_EXIT_SHUTDOWN on a line of its own after the guest's unfinished one" "$crash" \
+	'^\[VM 1\] vmm: KVM_EXIT_SHUTDOWN: the guest triple-faulted$'
+expect_match "triple fault: the registers are dumped" "$crash" \
+	'^\[VM 1\] vmm:   rip [0-9a-f]{16}  rsp [0-9a-f]{16}  rflags [0-9a-f]{8}$'
+expect_match "triple fault: the VM's status is 1" "$crash" '^vmm: VM 1 exited with status 1$'
 expect_match "runaway: stopped by the time budget" "$runaway" \
 	'^\[VM 1\] vmm: stopped the guest: it ran out of its time budget of 1 s \(--timeout\)$'
 expect_match "runaway: the VM's status is 3" "$runaway" '^vmm: VM 1 exited with status 3$'
