@@ -5,11 +5,13 @@
  * opened: a bad command line fails the same way on every machine.
  * Spec: none (getopt_long(3) for the syntax).
  *
- *   vmm [--mode real|protected|long] [--mem SIZE] IMAGE
+ *   vmm [--mode real|protected|long] [--mem SIZE] [--report FILE] IMAGE
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "console.h"
@@ -19,7 +21,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmm [--mode real|protected|long] [--mem SIZE] IMAGE\n"
+		"usage: vmm [--mode real|protected|long] [--mem SIZE] [--report FILE] IMAGE\n"
 		"\n"
 		"Run the flat binary IMAGE in a one-vCPU KVM virtual machine.\n"
 		"IMAGE is loaded at guest-physical %#x and entered at its first\n"
@@ -30,6 +32,8 @@ static void usage(FILE *out)
 		"  --mode MODE  real, protected or long\n"
 		"  --mem SIZE   guest memory: bytes, or with K, M, G (default 2M,\n"
 		"               %uK to %uM, a multiple of 4K)\n"
+		"  --report FILE   write how the run ended to FILE, key=value lines:\n"
+		"               end, status, last_exit, result, agree (see report.c)\n"
 		"  --help       this text\n"
 		"\n"
 		"Exit status: 0 the guest halted with its result in agreement,\n"
@@ -41,6 +45,7 @@ static void usage(FILE *out)
 static const struct option long_options[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "mem", required_argument, NULL, 's' },
+	{ "report", required_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -60,6 +65,12 @@ static void apply_option(int opt, const char *arg, struct options *opts)
 			bad_input(
 				"bad --mem size '%s': want %uK..%uM, a multiple of 4K",
 				arg, GUEST_MEM_MIN >> 10, GUEST_MEM_MAX >> 20);
+		break;
+	case 'r': /* opened now: a path we cannot write is bad input */
+		opts->report = fopen(arg, "w");
+		if (!opts->report)
+			bad_input("cannot write --report '%s': %s", arg,
+				  strerror(errno));
 		break;
 	case 'h':
 		usage(stdout);

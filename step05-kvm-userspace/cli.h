@@ -8,6 +8,7 @@
 #define CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "x86_modes.h"
 
@@ -15,6 +16,7 @@ struct options {
 	enum cpu_mode mode; /* --mode */
 	uint64_t mem_size;  /* --mem: bytes of guest RAM */
 	const char *image;  /* IMAGE: the path as given */
+	FILE *report;	    /* --report FILE, open for writing; or NULL */
 };
 
 void cli_parse(int argc, char **argv, struct options *opts);

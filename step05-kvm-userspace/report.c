@@ -3,10 +3,21 @@
  * ended, the guest's result from the three places it left it, the exits
  * by name.  The VMM reports; whoever ran it judges.
  *
+ * Two readers, two channels.  A person reads the console, where the VMM's
+ * lines ("vmm: ...") stand among the guest's ("guest: ...").  A program
+ * reads the report file (--report FILE), key=value lines that only the VMM
+ * writes:
+ *   end=halted|failed        how the run ended
+ *   status=N                 the vmm's exit status
+ *   last_exit=KVM_EXIT_...   the exit that ended it
+ *   result=N agree=yes|no    (halted) the accumulator; did memory and the
+ *                            MMIO register hold the same?
+ *
  * Runs: userspace (the VMM), after the run loop.
  * Spec: Documentation/virt/kvm/api.rst, "KVM_GET_REGS".
  */
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +104,25 @@ static void print_exit_counts(const struct vm *vm)
 					(unsigned long long)vm->exits[i]);
 	vmm_say("exits:%s", line);
 }
+
+/* book:begin report_write */
+static const char *const run_ends[] = {
+	[GUEST_HALTED] = "halted",
+	[GUEST_FAILED] = "failed",
+};
+
+/* The report for a program: a file the guest has no way to write. */
+void report_write(FILE *f, const struct vm_report *r)
+{
+	fprintf(f, "end=%s\nstatus=%d\nlast_exit=%s\n", run_ends[r->end],
+		r->status, kvm_exit_name(r->last_exit));
+	if (r->end == GUEST_HALTED)
+		fprintf(f, "result=%llu\nagree=%s\n",
+			(unsigned long long)r->result, r->agree ? "yes" : "no");
+	if (fflush(f) != 0)
+		die("--report: %s", strerror(errno));
+}
+/* book:end report_write */
 
 void report_print(const struct vm *vm, const struct vm_report *r)
 {

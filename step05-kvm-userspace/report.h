@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vcpu.h"
 #include "vm.h"
@@ -23,5 +24,6 @@ struct vm_report {
 
 void report_collect(struct vm *vm, enum run_end end, struct vm_report *r);
 void report_print(const struct vm *vm, const struct vm_report *r);
+void report_write(FILE *f, const struct vm_report *r);
 
 #endif

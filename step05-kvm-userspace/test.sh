@@ -21,29 +21,42 @@ expect_eq "results: 1+...+100, fib(40), 20!" "$(verdict_value "$log" results)" \
 expect_match "engine is host-kvm or lab-kvm" "$(verdict_value "$log" engine)" \
 	'^(host-kvm|lab-kvm)$'
 
-expect_match "real-mode guest greets through port 0xE9" "$text" \
-	'^Hello from real mode: 1 \+ 2 \+ \.\.\. \+ 100$'
+expect_match "real-mode guest greets through port 0xE9, its line marked as the guest's" "$text" \
+	'^guest: Hello from real mode: 1 \+ 2 \+ \.\.\. \+ 100$'
 expect_match "real mode: ax and memory agree" "$text" \
 	'^vmm: ax=5050 memory\[0x5000\]=5050 \(agree\)$'
 expect_match "real mode: one KVM_EXIT_IO per byte of the 40-byte greeting, then HLT" "$text" \
 	'^vmm: exits: KVM_EXIT_IO=40 KVM_EXIT_HLT=1$'
+expect_match "real mode: the report file says how it ended" "$text" \
+	'^\(report\.txt: end=halted status=0 last_exit=KVM_EXIT_HLT result=5050 agree=yes\)$'
 expect_match "protected-mode guest greets" "$text" \
-	'^Hello from protected mode: fib\(40\)$'
+	'^guest: Hello from protected mode: fib\(40\)$'
 expect_match "protected mode: a 4-byte KVM_EXIT_MMIO to the result register" "$text" \
 	'^vmm: KVM_EXIT_MMIO: 4-byte write of 102334155 to the result register at 0x20000000$'
 expect_match "protected mode: eax, memory and MMIO agree" "$text" \
 	'^vmm: eax=102334155 memory\[0x5000\]=102334155 mmio\[0x20000000\]=102334155 \(agree\)$'
-expect_match "long-mode guest greets" "$text" '^Hello from long mode: 20!$'
+expect_match "protected mode: the report file" "$text" \
+	'^\(report\.txt: end=halted status=0 last_exit=KVM_EXIT_HLT result=102334155 agree=yes\)$'
+expect_match "long-mode guest greets" "$text" '^guest: Hello from long mode: 20!$'
 expect_match "long mode: an 8-byte KVM_EXIT_MMIO" "$text" \
 	'^vmm: KVM_EXIT_MMIO: 8-byte write of 2432902008176640000 to the result register at 0x20000000$'
 expect_match "long mode: rax, memory and MMIO agree" "$text" \
 	'^vmm: rax=2432902008176640000 memory\[0x5000\]=2432902008176640000 mmio\[0x20000000\]=2432902008176640000 \(agree\)$'
 expect_match "long mode: exits by name" "$text" \
 	'^vmm: exits: KVM_EXIT_IO=26 KVM_EXIT_HLT=1 KVM_EXIT_MMIO=1$'
+expect_match "long mode: the report file" "$text" \
+	'^\(report\.txt: end=halted status=0 last_exit=KVM_EXIT_HLT result=2432902008176640000 agree=yes\)$'
 expect_match "triple fault is KVM_EXIT_SHUTDOWN, on a line of its own after the guest's unfinished one" "$text" \
 	'^vmm: KVM_EXIT_SHUTDOWN: the guest triple-faulted$'
-expect_match "triple fault: 37 console bytes, then the shutdown" "$text" \
-	'^vmm: exits: KVM_EXIT_IO=37 KVM_EXIT_SHUTDOWN=1$'
+expect_match "triple fault: 42 console bytes, then the shutdown" "$text" \
+	'^vmm: exits: KVM_EXIT_IO=42 KVM_EXIT_SHUTDOWN=1$'
+expect_no_match "no guest line passes for the VMM's" "$text" \
+	'^vmm: long mode guest halted: result=1$'
+expect_no_match "no ESC or CR byte reaches the terminal" "$text" "$(printf '[\033\r]')"
+expect_match "triple fault: the guest's imitation is marked as the guest's, defused" "$text" \
+	'^guest: \.\[2K\.vmm: long mode guest halted: result=1$'
+expect_match "triple fault: the report file names the exit" "$text" \
+	'^\(report\.txt: end=failed status=1 last_exit=KVM_EXIT_SHUTDOWN\)$'
 expect_match "triple fault: the registers are dumped" "$text" \
 	'^vmm:   rip [0-9a-f]{16}  rsp [0-9a-f]{16}  rflags [0-9a-f]{8}$'
 expect_match "triple fault: the vmm exits 1" "$text" '^\(exit status 1\)$'
@@ -83,10 +96,13 @@ refused "--mem 5000 (not whole pages)" "^vmm: bad --mem size '5000'" --mem 5000 
 refused "--mem -1" "^vmm: bad --mem size '-1'" --mem -1 "$tmp/hlt.bin"
 refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086'" --mode virtual8086 "$tmp/hlt.bin"
 refused "unknown option" "unrecognized option '--bogus'" --bogus "$tmp/hlt.bin"
+refused "--report into a directory that does not exist" \
+	"^vmm: cannot write --report '$tmp/no/report.txt': No such file or directory\$" \
+	--report "$tmp/no/report.txt" "$tmp/hlt.bin"
 
 out=$("$vmm" --help)
 expect_status "--help" $? 0
 expect_match "--help shows the usage" "$out" \
-	'^usage: vmm \[--mode real\|protected\|long\] \[--mem SIZE\] IMAGE$'
+	'^usage: vmm \[--mode real\|protected\|long\] \[--mem SIZE\] \[--report FILE\] IMAGE$'
 
 summary

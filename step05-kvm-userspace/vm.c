@@ -113,10 +113,11 @@ void vm_create(struct vm *vm)
 /* book:begin vm_run */
 /*
  * One VM, from creation to its report: a VM with our memory, a vCPU in the
- * mode asked for, KVM_RUN until the guest stops, then what the VMM saw.
- * Returns the exit status for the vmm process.
+ * mode asked for, KVM_RUN until the guest stops, then what the VMM saw, on
+ * the console and, if asked, in the report file.  Returns the exit status
+ * for the vmm process.
  */
-int vm_run(struct vm *vm)
+int vm_run(struct vm *vm, FILE *report_file)
 {
 	struct vm_report report;
 
@@ -126,6 +127,8 @@ int vm_run(struct vm *vm)
 	fflush(stdout);
 	report_collect(vm, vcpu_run(vm), &report);
 	report_print(vm, &report);
+	if (report_file)
+		report_write(report_file, &report);
 	return report.status;
 }
 /* book:end vm_run */

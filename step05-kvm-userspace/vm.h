@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <linux/kvm.h>
 
 #include "cli.h"
@@ -36,6 +37,6 @@ struct vm {
 void guest_memory_load(struct vm *vm);
 void kvm_open(struct vm *vm);
 void vm_create(struct vm *vm);
-int vm_run(struct vm *vm);
+int vm_run(struct vm *vm, FILE *report);
 
 #endif

@@ -25,6 +25,6 @@ int main(int argc, char **argv)
 	cli_parse(argc, argv, &opts); /* a bad option exits 2 here ... */
 	guest_memory_load(&vm);	      /* ... and a bad image here */
 	kvm_open(&vm);
-	return vm_run(&vm); /* create, run, report: the exit status */
+	return vm_run(&vm, opts.report); /* create, run, report */
 }
 /* book:end main */

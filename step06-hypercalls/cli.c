@@ -6,11 +6,13 @@
  * Spec: none (getopt_long(3) for the syntax).
  *
  *   vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]
- *       [--timeout SECONDS] IMAGE
+ *       [--timeout SECONDS] [--report FILE] IMAGE
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "budget.h"
 #include "cli.h"
@@ -24,7 +26,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]\n"
-		"           [--timeout SECONDS] IMAGE\n"
+		"           [--timeout SECONDS] [--report FILE] IMAGE\n"
 		"\n"
 		"Run the flat binary IMAGE in one-vCPU KVM virtual machines.\n"
 		"IMAGE is loaded at guest-physical %#x and entered at its first\n"
@@ -40,6 +42,8 @@ static void usage(FILE *out)
 		"  --vms N         run N VMs in parallel processes (1 to %u)\n"
 		"  --stats         print exits per reason and hypercall times\n"
 		"  --timeout SECS  stop a VM that runs longer (default %u)\n"
+		"  --report FILE   write how each VM ended to FILE, key=value lines\n"
+		"                  (see report.c and vms.c)\n"
 		"  --help          this text\n"
 		"\n"
 		"Exit status: with one VM, the guest's EXIT code, or 0 when it\n"
@@ -57,6 +61,7 @@ static const struct option long_options[] = {
 	{ "vms", required_argument, NULL, 'n' },
 	{ "stats", no_argument, NULL, 'S' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "report", required_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -88,6 +93,12 @@ static void apply_option(int opt, const char *arg, struct options *opts)
 		if (parse_count(arg, TIMEOUT_MAX, &opts->timeout) < 0)
 			bad_input("bad --timeout '%s': want 1..%u seconds", arg,
 				  TIMEOUT_MAX);
+		break;
+	case 'r': /* opened now: a path we cannot write is bad input */
+		opts->report = fopen(arg, "w");
+		if (!opts->report)
+			bad_input("cannot write --report '%s': %s", arg,
+				  strerror(errno));
 		break;
 	case 'h':
 		usage(stdout);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "x86_modes.h"
 
@@ -16,6 +17,7 @@ struct options {
 	enum cpu_mode mode;    /* --mode */
 	uint64_t mem_size;     /* --mem: bytes of guest RAM */
 	const char *image;     /* IMAGE: the path as given */
+	FILE *report;	       /* --report FILE, open for writing; or NULL */
 	unsigned int vm_count; /* --vms */
 	bool stats;	       /* --stats */
 	unsigned int timeout;  /* --timeout: seconds a VM may run */

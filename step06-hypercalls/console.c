@@ -3,9 +3,18 @@
  * VMM's own lines, errors included.
  *
  * Runs: userspace (the VMM); the host unit tests include this file directly.
- * Spec: none.  The rules are the VMM's own: its lines start with "vmm: "
- * and start a line of their own, even where the guest stopped mid-line; an
- * error names the call that failed; bad input exits with status 2.
+ * Spec: none.  The rules are the VMM's own, and they hold by construction,
+ * whatever bytes the guest sends:
+ *   - every line of the guest's starts with "guest: ", which the VMM
+ *     writes; every line of the VMM's starts with "vmm: ", on a line of its
+ *     own even where the guest stopped mid-line.  No guest line can pass
+ *     for the VMM's.
+ *   - the guest's bytes reach the terminal sanitized: printable ASCII, tab
+ *     and newline pass, anything else (ESC, CR, ...) becomes '.'.
+ *   - a guest line holds at most CONSOLE_COLUMNS bytes; a longer one goes
+ *     on on a new "guest: " line, so whoever reads this output a line at a
+ *     time never has to cut one.
+ *   - an error names the call that failed; bad input exits with status 2.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,28 +25,47 @@
 
 #include "console.h"
 
-static bool guest_mid_line; /* the guest's last byte was not a newline */
+#define GUEST_PREFIX	"guest: "
+#define CONSOLE_COLUMNS 256 /* the longest guest line, in bytes */
 
-/* The guest's bytes, as it sent them to the console port. */
-void console_guest(const uint8_t *bytes, size_t len)
-{
-	fwrite(bytes, 1, len, stdout);
-	if (len)
-		guest_mid_line = bytes[len - 1] != '\n';
-}
+static size_t guest_column; /* bytes on the guest's current line; 0: none */
 
 /*
- * Finish the guest's unfinished line, so that what the VMM says next
- * starts a line, on stdout as on stderr (the two often share a terminal
- * or a log).
+ * Finish the guest's unfinished line, so that what comes next starts a
+ * line; flush, because the VMM's errors go to stderr, which often shares
+ * the terminal or the log with stdout.
  */
 static void end_guest_line(void)
 {
-	if (guest_mid_line)
+	if (guest_column)
 		putchar('\n');
-	guest_mid_line = false;
+	guest_column = 0;
 	fflush(stdout);
 }
+
+/* book:begin console_guest */
+/* Printable ASCII, tab and newline: what may reach the host's terminal. */
+static bool console_printable(uint8_t c)
+{
+	return c == '\n' || c == '\t' || (c >= ' ' && c <= '~');
+}
+
+/* The guest's bytes, as it sent them: marked, sanitized, in short lines. */
+void console_guest(const uint8_t *bytes, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = console_printable(bytes[i]) ? (char)bytes[i] : '.';
+
+		if (guest_column == 0)
+			fputs(GUEST_PREFIX, stdout);
+		putchar(c);
+		if (c == '\n')
+			guest_column = 0;
+		else if (++guest_column == CONSOLE_COLUMNS)
+			end_guest_line();
+	}
+}
+/* book:end console_guest */
 
 static void vmm_vsay(FILE *out, const char *fmt, va_list ap)
 {

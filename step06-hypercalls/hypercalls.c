@@ -127,9 +127,9 @@ int64_t hc_refuse_access(struct hc_vm *vm)
  * The console, on a budget: everything a VM prints shares HC_OUTPUT_MAX
  * bytes, so a guest that prints in a loop cannot flood the host's terminal
  * or fill its disk with a log.  Like write(2): writes what fits, returns
- * that count, and -ENOSPC once nothing does.  Every byte is sanitized on
- * its way out; what we print is our copy, which the guest cannot change
- * while we look at it (from another vCPU).
+ * that count, and -ENOSPC once nothing does.  What goes out is our copy,
+ * which the guest cannot change while the console looks at it (from
+ * another vCPU); the console (console.c) marks and sanitizes it.
  */
 int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len)
 {
@@ -145,7 +145,8 @@ int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len)
 		size_t chunk =
 			n - done < sizeof(text) ? n - done : sizeof(text);
 
-		vm->output(text, hc_sanitize(text, src + done, chunk));
+		memcpy(text, src + done, chunk);
+		vm->output(text, chunk);
 		done += chunk;
 	}
 	return (int64_t)n;
@@ -158,21 +159,4 @@ const char *hc_slot_name(uint64_t slot)
 	if (slot < HC_COUNT)
 		return hc_table[slot].name;
 	return slot == HC_BAD_ACCESS ? "(not OUT AL)" : "(unknown)";
-}
-
-/*
- * The console is the host's terminal: a guest must not send it escape
- * sequences.  Printable ASCII, newline and tab pass; any other byte
- * becomes '.'.  Returns len.
- */
-size_t hc_sanitize(char *dst, const uint8_t *src, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = src[i];
-
-		dst[i] = (c == '\n' || c == '\t' || (c >= ' ' && c <= '~'))
-				 ? (char)c
-				 : '.';
-	}
-	return len;
 }

@@ -50,6 +50,5 @@ int64_t hc_dispatch(struct hc_vm *vm, const struct hc_call *call);
 int64_t hc_refuse_access(struct hc_vm *vm);
 int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len);
 const char *hc_slot_name(uint64_t slot);
-size_t hc_sanitize(char *dst, const uint8_t *src, size_t len);
 
 #endif

@@ -4,10 +4,25 @@
  * three places it left it, the exits by name, the hypercalls.  The VMM
  * reports; whoever ran it judges.
  *
+ * Two readers, two channels.  A person reads the console, where the VMM's
+ * lines ("vmm: ...") stand among the guest's ("guest: ...").  A program
+ * reads the report file (--report FILE), key=value lines that only the VMM
+ * writes:
+ *   end=halted|failed|exited|over-budget   how the run ended
+ *   status=N                 the VM's exit status
+ *   last_exit=KVM_EXIT_...   the exit that ended it
+ *   result=N agree=yes|no    (halted) the accumulator; did memory and the
+ *                            MMIO register hold the same?
+ *   hypercalls=N rejected=N  calls made, and how many were rejected
+ *   output_dropped=N         console bytes beyond the budget
+ * With several VMs, each VM's lines reach the parent through a pipe of its
+ * own, and the parent writes them prefixed "vmK." (see vms.c).
+ *
  * Runs: userspace (the VMM), after the run loop.
  * Spec: Documentation/virt/kvm/api.rst, "KVM_GET_REGS".
  */
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +67,9 @@ void report_collect(struct vm *vm, enum run_end end, struct vm_report *r)
 {
 	*r = (struct vm_report){ .end = end,
 				 .last_exit = vm->run->exit_reason,
-				 .status = EXIT_GUEST_FAILED };
+				 .status = EXIT_GUEST_FAILED,
+				 .output_dropped = vm->hc.output_dropped };
+	stats_totals(vm, &r->hypercalls, &r->rejected);
 	switch (end) {
 	case GUEST_HALTED:
 		check_result(vm, r);
@@ -106,6 +123,34 @@ static void print_exit_counts(const struct vm *vm)
 					(unsigned long long)vm->exits[i]);
 	vmm_say("exits:%s", line);
 }
+
+/* book:begin report_write */
+static const char *const run_ends[] = {
+	[GUEST_HALTED] = "halted",
+	[GUEST_FAILED] = "failed",
+	[GUEST_EXITED] = "exited",
+	[GUEST_OVER_BUDGET] = "over-budget",
+};
+
+/*
+ * The report for a program: a file (from a VM's process, a pipe to the
+ * parent) the guest has no way to write.
+ */
+void report_write(FILE *f, const struct vm_report *r)
+{
+	fprintf(f, "end=%s\nstatus=%d\nlast_exit=%s\n", run_ends[r->end],
+		r->status, kvm_exit_name(r->last_exit));
+	if (r->end == GUEST_HALTED)
+		fprintf(f, "result=%llu\nagree=%s\n",
+			(unsigned long long)r->result, r->agree ? "yes" : "no");
+	fprintf(f, "hypercalls=%llu\nrejected=%llu\noutput_dropped=%llu\n",
+		(unsigned long long)r->hypercalls,
+		(unsigned long long)r->rejected,
+		(unsigned long long)r->output_dropped);
+	if (fflush(f) != 0)
+		die("--report: %s", strerror(errno));
+}
+/* book:end report_write */
 
 void report_print(const struct vm *vm, const struct vm_report *r)
 {

@@ -24,10 +24,20 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* All the calls, the doorbell's refusals included; and the rejected. */
+void stats_totals(const struct vm *vm, uint64_t *calls, uint64_t *rejected)
+{
+	*calls = *rejected = 0;
+	for (uint64_t i = 0; i < HC_SLOTS; i++) {
+		*calls += vm->hc.stats[i].calls;
+		*rejected += vm->hc.stats[i].rejected;
+	}
+}
+
 /* book:begin stats */
 void stats_print(const struct vm *vm)
 {
-	uint64_t calls = 0, rejected = 0;
+	uint64_t calls, rejected;
 
 	if (vm->opts->stats)
 		vmm_say("%-12s %8s %8s %9s", "hypercall", "calls", "rejected",
@@ -35,14 +45,13 @@ void stats_print(const struct vm *vm)
 	for (uint64_t i = 0; i < HC_SLOTS; i++) {
 		const struct hc_stat *st = &vm->hc.stats[i];
 
-		calls += st->calls;
-		rejected += st->rejected;
 		if (vm->opts->stats && st->calls)
 			vmm_say("%-12s %8llu %8llu %9llu", hc_slot_name(i),
 				(unsigned long long)st->calls,
 				(unsigned long long)st->rejected,
 				(unsigned long long)(st->ns / st->calls));
 	}
+	stats_totals(vm, &calls, &rejected);
 	vmm_say("hypercalls: %llu, rejected: %llu", (unsigned long long)calls,
 		(unsigned long long)rejected);
 	if (vm->hc.output_dropped)

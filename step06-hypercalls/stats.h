@@ -13,6 +13,7 @@
 #include "vm.h"
 
 uint64_t now_ns(void);
+void stats_totals(const struct vm *vm, uint64_t *calls, uint64_t *rejected);
 void stats_print(const struct vm *vm);
 
 #endif

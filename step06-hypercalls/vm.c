@@ -118,10 +118,10 @@ void vm_create(struct vm *vm)
 /*
  * One VM, from creation to its report: a VM with our memory, a vCPU in the
  * mode asked for, the hypercall state and the time budget, KVM_RUN until
- * the guest stops, then what the VMM saw.  Returns the exit status for the
- * VM's process.
+ * the guest stops, then what the VMM saw, on the console and, if asked, in
+ * the report file.  Returns the exit status for the VM's process.
  */
-int vm_run(struct vm *vm)
+int vm_run(struct vm *vm, FILE *report_file)
 {
 	struct vm_report report;
 
@@ -134,6 +134,8 @@ int vm_run(struct vm *vm)
 	report_collect(vm, vcpu_run(vm), &report);
 	budget_stop();
 	report_print(vm, &report);
+	if (report_file)
+		report_write(report_file, &report);
 	return report.status;
 }
 /* book:end vm_run */

@@ -1,12 +1,22 @@
 /*
- * vms.c - several VMs at once, each in a process of its own: the parent
- * forks one child per VM, relays each child's output line by line with a
- * "[VM k]" prefix, and reports how each ended.
+ * vms.c - several VMs at once, each in a process of its own.  The parent
+ * forks one child per VM, relays each child's console line by line with a
+ * "[VM k]" prefix, collects each child's report through a pipe of its own,
+ * and reports how each ended and what they did together.
  *
  * Runs: userspace (the VMM): the parent and one child per VM.
  * Spec: fork(2), pipe(2), poll(2), waitpid(2).  A process per VM is what
  * real VMMs do too (QEMU, Firecracker): one VM crashing its VMM cannot
  * take the others down, and each VM's memory belongs to its own process.
+ *
+ * What reaches the parent's stdout can be trusted line by line: a line
+ * that starts "vmm: " is the parent's own; every line of a child's starts
+ * "[VM k] ", and after that either "vmm: " (the child's VMM) or "guest: "
+ * (console.c writes that before every line of the guest's and keeps them
+ * short, so the relay never has to cut one).  The numbers a program needs
+ * travel apart from all console text: each child writes its report (see
+ * report.c) into a pipe only it holds, and the parent writes them, with
+ * the totals, into the --report file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,46 +31,66 @@
 #include "console.h"
 #include "vms.h"
 
-#define LINE_MAX_RELAY 1024 /* the parent relays output in lines */
+#define LINE_MAX_RELAY 1024 /* the longest line the parent relays */
+#define REPORT_MAX     4096 /* the most a child's report may hold */
 
 /* book:begin vms */
-/* A VM's process as the parent sees it: its pid and its output pipe. */
+/* A VM's process as the parent sees it. */
 struct child {
 	pid_t pid;
-	int fd;
-	unsigned int index;
-	size_t len;
+	unsigned int index; /* VM k: 1..vm_count */
+	int fd;		    /* its stdout and stderr, relayed */
+	int report_fd;	    /* its report (report.c), collected at the end */
+	size_t len;	    /* bytes in line[] */
+	bool cut;	    /* line[] overflowed: drop up to the newline */
 	char line[LINE_MAX_RELAY];
 };
 
-/* Fork a process for VM number index; its stdout and stderr are a pipe. */
-static void vm_spawn(struct vm *vm, struct child *c, unsigned int index)
+/*
+ * The child's side: stdout and stderr into one pipe, the report into
+ * another; run the VM; exit with its status.
+ */
+static _Noreturn void vm_child(struct vm *vm, unsigned int index, int out[2],
+			       int report[2])
 {
-	int fds[2];
+	FILE *report_file;
 
-	if (pipe(fds) < 0)
-		die_perror("pipe");
-	fflush(stdout);
-	c->pid = fork();
-	if (c->pid < 0)
-		die_perror("fork");
-	if (c->pid == 0) {
-		close(fds[0]);
-		if (dup2(fds[1], STDOUT_FILENO) < 0 ||
-		    dup2(fds[1], STDERR_FILENO) < 0)
-			die_perror("dup2");
-		close(fds[1]);
-		setvbuf(stdout, NULL, _IOLBF, 0); /* a line at a time, live */
-		vm->index = index;
-		exit(vm_run(vm)); /* the guest memory is ours: a private copy */
-	}
-	close(fds[1]);
-	c->fd = fds[0];
-	c->index = index;
-	c->len = 0;
+	close(out[0]);
+	close(report[0]);
+	if (dup2(out[1], STDOUT_FILENO) < 0 || dup2(out[1], STDERR_FILENO) < 0)
+		die_perror("dup2");
+	close(out[1]);
+	setvbuf(stdout, NULL, _IOLBF, 0); /* a line at a time, live */
+	report_file = fdopen(report[1], "w");
+	if (!report_file)
+		die_perror("fdopen report pipe");
+	vm->index = index;
+	exit(vm_run(vm, report_file)); /* the guest memory: a private copy */
 }
 
-/* Print c's complete line, prefixed with its VM, in one write. */
+/* Fork a process for VM number index. */
+static void vm_spawn(struct vm *vm, struct child *c, unsigned int index)
+{
+	int out[2], report[2];
+	pid_t pid;
+
+	if (pipe(out) < 0 || pipe(report) < 0)
+		die_perror("pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_perror("fork");
+	if (pid == 0)
+		vm_child(vm, index, out, report);
+	close(out[1]);
+	close(report[1]);
+	*c = (struct child){ .pid = pid,
+			     .index = index,
+			     .fd = out[0],
+			     .report_fd = report[0] };
+}
+
+/* Print c's line, prefixed with its VM, in one write. */
 static void relay_line(struct child *c)
 {
 	bool newline = c->len && c->line[c->len - 1] == '\n';
@@ -69,6 +99,26 @@ static void relay_line(struct child *c)
 	       newline ? "" : "\n");
 	fflush(stdout);
 	c->len = 0;
+}
+
+/*
+ * Take one byte of c's output.  A line that does not fit is relayed as
+ * far as it goes and the rest of it dropped: what follows the cut must not
+ * start a line of its own, where it could pass for a line of the VMM's.
+ */
+static void relay_byte(struct child *c, char byte)
+{
+	if (c->cut) {
+		c->cut = byte != '\n';
+		return;
+	}
+	c->line[c->len++] = byte;
+	if (byte == '\n') {
+		relay_line(c);
+	} else if (c->len == sizeof(c->line)) {
+		relay_line(c);
+		c->cut = true;
+	}
 }
 
 /* Read what c wrote; relay whole lines.  Returns false at end of file. */
@@ -84,21 +134,56 @@ static bool relay(struct child *c)
 			relay_line(c);
 		return false;
 	}
-	for (ssize_t i = 0; i < n; i++) {
-		c->line[c->len++] = buf[i];
-		if (buf[i] == '\n' || c->len == sizeof(c->line))
-			relay_line(c);
-	}
+	for (ssize_t i = 0; i < n; i++)
+		relay_byte(c, buf[i]);
 	return true;
+}
+/* book:end vms */
+
+/* book:begin vms_report */
+/* What the VMs did together: the totals of their reports. */
+struct totals {
+	uint64_t hypercalls, rejected;
+};
+
+/*
+ * Collect c's report, once c has exited: copy it into the --report file
+ * with each key prefixed "vmK.", and add its counts to the totals.
+ */
+static void collect_report(const struct vm *vm, struct child *c,
+			   struct totals *t)
+{
+	char text[REPORT_MAX + 1], *line, *next;
+	unsigned long long n;
+	ssize_t len = 0, got;
+
+	while ((got = read(c->report_fd, text + len, REPORT_MAX - len)) > 0)
+		len += got;
+	close(c->report_fd);
+	text[len] = '\0';
+	if (len == 0 && vm->opts->report)
+		fprintf(vm->opts->report, "vm%u.end=killed\n", c->index);
+	for (line = text; *line; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		if (vm->opts->report)
+			fprintf(vm->opts->report, "vm%u.%s\n", c->index, line);
+		if (sscanf(line, "hypercalls=%llu", &n) == 1)
+			t->hypercalls += n;
+		if (sscanf(line, "rejected=%llu", &n) == 1)
+			t->rejected += n;
+	}
 }
 
 /* Wait for c's process and say how it ended; returns its exit status. */
-static int vm_reap(struct child *c)
+static int vm_reap(const struct vm *vm, struct child *c, struct totals *t)
 {
 	int st;
 
 	if (waitpid(c->pid, &st, 0) < 0)
 		die_perror("waitpid");
+	collect_report(vm, c, t);
 	if (WIFEXITED(st)) {
 		vmm_say("VM %u exited with status %d", c->index,
 			WEXITSTATUS(st));
@@ -109,12 +194,33 @@ static int vm_reap(struct child *c)
 	return EXIT_GUEST_FAILED;
 }
 
+/* The parent's own summary, on the console and in the report file. */
+static void report_totals(const struct vm *vm, int status,
+			  const struct totals *t)
+{
+	FILE *f = vm->opts->report;
+
+	vmm_say("all VMs: hypercalls: %llu, rejected: %llu",
+		(unsigned long long)t->hypercalls,
+		(unsigned long long)t->rejected);
+	if (!f)
+		return;
+	fprintf(f, "vms=%u\nstatus=%d\nhypercalls=%llu\nrejected=%llu\n",
+		vm->opts->vm_count, status, (unsigned long long)t->hypercalls,
+		(unsigned long long)t->rejected);
+	if (fflush(f) != 0)
+		die("--report: %s", strerror(errno));
+}
+/* book:end vms_report */
+
+/* book:begin vms_run */
 /* Run vm_count VMs in parallel; relay their output until all are done. */
 int vms_run(struct vm *vm)
 {
 	struct child kids[VMS_MAX];
 	struct pollfd pfd[VMS_MAX];
 	unsigned int n = vm->opts->vm_count, open = n;
+	struct totals totals = { 0 };
 	int status = EXIT_SUCCESS;
 
 	for (unsigned int i = 0; i < n; i++)
@@ -137,11 +243,12 @@ int vms_run(struct vm *vm)
 		}
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		int st = vm_reap(&kids[i]);
+		int st = vm_reap(vm, &kids[i], &totals);
 
 		if (status == EXIT_SUCCESS)
 			status = st;
 	}
+	report_totals(vm, status, &totals);
 	return status;
 }
-/* book:end vms */
+/* book:end vms_run */

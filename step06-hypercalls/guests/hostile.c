@@ -3,7 +3,7 @@
  * answer: bad pointers, lengths that overflow, unknown numbers, arguments
  * out of range, a flood of such calls, the doorbell rung the wrong way,
  * escape sequences for the host's terminal, accesses to memory that is not
- * there, and a flood of output.
+ * there, lines that imitate the VMM's, and a flood of output.
  *
  * Runs: inside the VM, freestanding C in 64-bit long mode on the runtime in
  * common/guest.
@@ -30,6 +30,8 @@
 #define MMIO_FLOOD 100
 #define U64_MAX	   0xffffffffffffffffULL
 #define FLOOD_LINE 64 /* bytes per line of the output flood */
+/* Longer than the line the parent relays at once (vms.c). */
+#define LONG_LINE 1024
 
 static int rejected, wrong;
 
@@ -206,6 +208,26 @@ static void attack_terminal(void)
 }
 
 /*
+ * Lines that look like the VMM's.  The guest prints the VMM's statistics
+ * line with a count of its own choosing: plainly; after a line so long
+ * that a relay might cut it there; and after the escape sequence that
+ * erases a terminal's line and a carriage return, which would hide
+ * whatever the VMM put before it.  None may pass for the VMM's line.
+ */
+static void attack_forgery(void)
+{
+	static const char forged[] =
+		"vmm: hypercalls: 999999, rejected: 999999\n";
+	static char line[LONG_LINE + sizeof(forged)];
+
+	printf("%s", forged);
+	memset(line, '-', LONG_LINE);
+	memcpy(line + LONG_LINE, forged, sizeof(forged) - 1);
+	puts_n(line, LONG_LINE + sizeof(forged) - 1);
+	printf("\033[2K\r%s", forged);
+}
+
+/*
  * The output flood, last: print until the console budget is spent.  PUTS
  * then writes what still fits (a short count), after that nothing at all
  * (-ENOSPC), and PUTCHAR is refused too.  After this the guest is mute.
@@ -240,6 +262,7 @@ int main(void)
 	attack_doorbell();
 	attack_missing_memory(info.mem_size);
 	attack_terminal();
+	attack_forgery();
 	printf("hostile: %d bad calls rejected as they should be, %d not; now the output flood\n",
 	       rejected, wrong);
 	attack_output();

@@ -5,9 +5,10 @@
 ; 8 - Double Fault Exception (#DF)" (a fault while delivering #DF shuts the
 ; processor down: the "triple fault").
 ;
-; First it prints a line that imitates the VMM's own and leaves it
-; unfinished, no newline: the VMM's report of the crash must still start a
-; line of its own, and the guest's text must not pass for the VMM's.  Then
+; First it prints a line that imitates the VMM's own, after the escape
+; sequence that erases a terminal's line and a carriage return, and leaves
+; it unfinished, no newline: the VMM's report of the crash must still start
+; a line of its own, and the guest's text must not pass for the VMM's.  Then
 ; it loads an empty IDT and executes an undefined instruction: #UD cannot
 ; be delivered (#GP), nor can #GP (#DF), nor #DF: shutdown.  KVM reports
 ; KVM_EXIT_SHUTDOWN, and the VMM dumps the registers.
@@ -31,5 +32,6 @@ empty_idt:
 	dw 0				; limit: no gate fits
 	dq 0				; base
 
-message:	db "vmm: long mode guest halted: result=1"	; no newline
+message:	db 27, "[2K", 13			; erase the line, carriage return
+		db "vmm: long mode guest halted: result=1"	; no newline
 message_len	equ $ - message

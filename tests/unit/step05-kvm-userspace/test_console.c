@@ -1,8 +1,8 @@
 /*
- * test_console.c - unit tests of what the VMM prints: its own lines start
- * a line even where the guest stopped mid-line, errors included
- * (console.c, the same in step05 and step06: step06's tests are this file,
- * through a link).
+ * test_console.c - unit tests of what the VMM prints: the guest's lines
+ * marked, sanitized and bounded, the VMM's own lines starting a line even
+ * where the guest stopped mid-line, errors included (console.c, the same in
+ * step05 and step06: step06's tests are this file, through a link).
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
  * Spec: none (the VMM's own output contract).
@@ -71,22 +71,72 @@ static void guest_mid_line_then_die(void)
 START_TEST(vmm_lines_follow_a_finished_guest_line)
 {
 	run_printing(guest_line_then_vmm);
-	ck_assert_str_eq(printed, "hello\nvmm: exits: 3\n");
+	ck_assert_str_eq(printed, "guest: hello\nvmm: exits: 3\n");
 }
 END_TEST
 
 START_TEST(vmm_lines_start_a_line_after_an_unfinished_one)
 {
 	run_printing(guest_mid_line_then_vmm);
-	ck_assert_str_eq(printed, "no newline\nvmm: KVM_EXIT_SHUTDOWN\n");
+	ck_assert_str_eq(printed,
+			 "guest: no newline\nvmm: KVM_EXIT_SHUTDOWN\n");
 }
 END_TEST
 
 START_TEST(die_starts_a_line_too)
 {
 	run_printing(guest_mid_line_then_die);
-	ck_assert_str_eq(printed, "half a line\nvmm: KVM_RUN: Bad address\n");
+	ck_assert_str_eq(printed,
+			 "guest: half a line\nvmm: KVM_RUN: Bad address\n");
 	ck_assert_int_eq(exit_status, EXIT_GUEST_FAILED);
+}
+END_TEST
+
+/* A line that imitates the VMM's, hidden behind "erase line" and CR. */
+static void guest_forges_a_vmm_line(void)
+{
+	const char text[] = "ok\n\033[2K\rvmm: hypercalls: 9\x7f\x80\n";
+
+	console_guest((const uint8_t *)text, sizeof(text) - 1);
+}
+
+START_TEST(guest_lines_are_marked_and_sanitized)
+{
+	run_printing(guest_forges_a_vmm_line);
+	ck_assert_str_eq(printed,
+			 "guest: ok\nguest: .[2K.vmm: hypercalls: 9..\n");
+}
+END_TEST
+
+/* 600 bytes and no newline: 256 + 256 + 88, each on a "guest: " line. */
+static void guest_prints_a_long_line(void)
+{
+	uint8_t text[600];
+
+	memset(text, 'x', sizeof(text));
+	memcpy(text + 2 * CONSOLE_COLUMNS, "vmm: forged", 11);
+	console_guest(text, sizeof(text));
+	vmm_say("done");
+}
+
+START_TEST(long_guest_lines_go_on_on_marked_lines)
+{
+	char want[sizeof(printed)], *p = want;
+
+	run_printing(guest_prints_a_long_line);
+	for (int line = 0; line < 3; line++) {
+		size_t n =
+			line < 2 ? CONSOLE_COLUMNS : 600 - 2 * CONSOLE_COLUMNS;
+
+		p += sprintf(p, "guest: ");
+		memset(p, 'x', n);
+		if (line == 2)
+			memcpy(p, "vmm: forged", 11);
+		p += n;
+		*p++ = '\n';
+	}
+	strcpy(p, "vmm: done\n");
+	ck_assert_str_eq(printed, want);
 }
 END_TEST
 
@@ -98,6 +148,8 @@ int main(void)
 	tcase_add_test(tc, vmm_lines_follow_a_finished_guest_line);
 	tcase_add_test(tc, vmm_lines_start_a_line_after_an_unfinished_one);
 	tcase_add_test(tc, die_starts_a_line_too);
+	tcase_add_test(tc, guest_lines_are_marked_and_sanitized);
+	tcase_add_test(tc, long_guest_lines_go_on_on_marked_lines);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
