@@ -84,10 +84,9 @@ static void vm_spawn(struct vm *vm, struct child *c, unsigned int index)
 		vm_child(vm, index, out, report);
 	close(out[1]);
 	close(report[1]);
-	*c = (struct child){ .pid = pid,
-			     .index = index,
-			     .fd = out[0],
-			     .report_fd = report[0] };
+	*c = (struct child){
+		.pid = pid, .index = index, .fd = out[0], .report_fd = report[0]
+	};
 }
 
 /* Print c's line, prefixed with its VM, in one write. */
