@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "budget.h"
@@ -45,6 +46,20 @@ void budget_start(struct vm *vm)
 void budget_stop(void)
 {
 	alarm(0);
+}
+
+/*
+ * immediate_exit, after the VMM set it for a KVM_RUN of its own (see
+ * doorbell.c), back to what the budget says: cleared, then set again if
+ * the alarm has rung, in this order, so that an alarm ringing in between
+ * is not lost.
+ */
+void budget_rearm(struct kvm_run *run)
+{
+	run->immediate_exit = 0;
+	atomic_signal_fence(memory_order_seq_cst);
+	if (over_budget)
+		run->immediate_exit = 1;
 }
 
 /* Has the guest run out of time? */

@@ -87,13 +87,14 @@ static const struct {
 };
 
 /*
- * Is a port access at HC_PORT the doorbell, "OUT HC_PORT, AL"?  One byte,
- * out, once.  A wider OUT, an IN, or a string OUTS that KVM hands over as
- * several bytes at a time is not a call.
+ * Is an OUT to HC_PORT the doorbell, "OUT HC_PORT, AL"?  One byte, once,
+ * and an instruction KVM completed when we asked it to (see doorbell.c):
+ * a plain OUT.  A wider OUT is not a call, nor is a byte of a string
+ * OUTSB, which KVM had emulated already and hands over as one byte.
  */
-bool hc_is_doorbell(bool out, uint32_t size, uint32_t count)
+bool hc_is_doorbell(uint32_t size, uint32_t count, bool completed_by_kvm)
 {
-	return out && size == 1 && count == 1;
+	return size == 1 && count == 1 && completed_by_kvm;
 }
 
 /*

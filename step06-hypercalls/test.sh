@@ -30,8 +30,8 @@ expect_eq "verdict" "$(verdict_word "$log")" PASS
 expect_eq "vms" "$(verdict_value "$log" vms)" 2
 expect_eq "hypercalls: 2 VMs x (VMINFO 1 + PUTS 7 + GETTIME 1002 + EXIT 1)" \
 	"$(verdict_value "$log" hypercalls)" 2022
-expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood + 4 doorbell + 2 over budget" \
-	"$(verdict_value "$log" bad_calls_rejected)" 10022
+expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood + 4 doorbell + 5 string-OUT bytes + 1 call after an OUTSB + 2 over budget" \
+	"$(verdict_value "$log" bad_calls_rejected)" 10028
 expect_match "engine is host-kvm or lab-kvm" "$(verdict_value "$log" engine)" \
 	'^(host-kvm|lab-kvm)$'
 
@@ -55,19 +55,19 @@ expect_match "hello: the report: each VM's, then the totals" "$hello" \
 	'^\(report\.txt: vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_IO vm1\.hypercalls=1011 vm1\.rejected=0 vm1\.output_dropped=0 vm2\.end=exited vm2\.status=0 vm2\.last_exit=KVM_EXIT_IO vm2\.hypercalls=1011 vm2\.rejected=0 vm2\.output_dropped=0 vms=2 status=0 hypercalls=2022 rejected=0\)$'
 
 expect_match "hostile: every bad call before the output flood rejected with the right error" "$hostile" \
-	'^\[VM 1\] guest: hostile: 10020 bad calls rejected as they should be, 0 not; now the output flood$'
-expect_match "hostile: unknown numbers counted" "$hostile" \
-	'^\[VM 1\] vmm: \(unknown\) +3338 +3338 +[0-9]+$'
-expect_match "hostile: 2- and 4-byte OUT and 1- and 4-byte IN at the doorbell refused" "$hostile" \
-	'^\[VM 1\] vmm: \(not OUT AL\) +4 +4 +[0-9]+$'
+	'^\[VM 1\] guest: hostile: 10023 bad calls rejected as they should be, 0 not; now the output flood$'
+expect_match "hostile: unknown numbers counted, -EINVAL from an OUTSB too" "$hostile" \
+	'^\[VM 1\] vmm: \(unknown\) +3339 +3339 +[0-9]+$'
+expect_match "hostile: 2- and 4-byte OUT, 1- and 4-byte IN, and 3 + 1 + 1 OUTSB bytes at the doorbell refused" "$hostile" \
+	'^\[VM 1\] vmm: \(not OUT AL\) +9 +9 +[0-9]+$'
 expect_match "hostile: PUTS 3341 attacks + 3 forged lines + 257 flood calls, the last one -ENOSPC" "$hostile" \
 	'^\[VM 1\] vmm: PUTS +3601 +3340 +[0-9]+$'
 expect_match "hostile: PUTCHAR(256) -EINVAL, then -ENOSPC once the budget is spent" "$hostile" \
 	'^\[VM 1\] vmm: PUTCHAR +2 +2 +[0-9]+$'
 expect_match "hostile: the VMM kept running to the guest's EXIT(0)" "$hostile" \
-	'^\[VM 1\] vmm: hypercalls: 10285, rejected: 10022$'
-expect_match "hostile: exits: 10285 doorbell + 52 console-port bytes; 100 writes and 100 reads of no memory" "$hostile" \
-	'^\[VM 1\] vmm: exits: KVM_EXIT_IO=10337 KVM_EXIT_MMIO=200$'
+	'^\[VM 1\] vmm: hypercalls: 10291, rejected: 10028$'
+expect_match "hostile: exits: 10291 at the doorbell + 52 console-port bytes; 100 writes and 100 reads of no memory" "$hostile" \
+	'^\[VM 1\] vmm: exits: KVM_EXIT_IO=10343 KVM_EXIT_MMIO=200$'
 expect_eq "hostile: only the first 8 of 200 MMIO exits are noted" \
 	"$(printf '%s\n' "$hostile" | grep -c '^\[VM 1\] vmm: unhandled MMIO \(write\|read\) of 8 bytes at 0x2000[0-9a-f][0-9a-f]$')" 8
 expect_match "hostile: then one line says the rest are not shown" "$hostile" \
@@ -75,6 +75,7 @@ expect_match "hostile: then one line says the rest are not shown" "$hostile" \
 expect_match "hostile: reads from no memory returned all ones: the guest exits 0" "$hostile" \
 	'^\(exit status 0\)$'
 expect_no_match "hostile: no attack answered wrongly" "$hostile" '^\[VM 1\] guest: hostile: .*: got '
+expect_no_match "hostile: no string OUT at the doorbell made a call (PUTCHAR 'Z')" "$hostile" 'Z'
 expect_match "hostile: escape sequences through port 0xE9 arrive defused" "$hostile" \
 	'^\[VM 1\] guest: \.\[7mhostile: escape sequences through port 0xE9\.\[0m$'
 expect_no_match "no ESC or CR byte reaches the terminal" "$text" "$(printf '[\033\r]')"
@@ -89,7 +90,7 @@ expect_match "hostile: the flood printed 1 MiB - 1348 bytes: 16363 lines, the la
 expect_match "hostile: the budget is spent; 1348 + 1 + 1 bytes dropped" "$hostile" \
 	'^\[VM 1\] vmm: console: the budget of 1048576 bytes is spent; 1350 bytes dropped$'
 expect_match "hostile: the report has the VMM's counts, not the guest's" "$hostile" \
-	'^\(report\.txt: vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_IO vm1\.hypercalls=10285 vm1\.rejected=10022 vm1\.output_dropped=1350 vms=1 status=0 hypercalls=10285 rejected=10022\)$'
+	'^\(report\.txt: vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_IO vm1\.hypercalls=10291 vm1\.rejected=10028 vm1\.output_dropped=1350 vms=1 status=0 hypercalls=10291 rejected=10028\)$'
 expect_match "triple fault: KVM_EXIT_SHUTDOWN on a line of its own after the guest's unfinished one" "$crash" \
 	'^\[VM 1\] vmm: KVM_EXIT_SHUTDOWN: the guest triple-faulted$'
 expect_match "triple fault: the guest's imitation is marked as the guest's, defused" "$crash" \

@@ -1,7 +1,8 @@
 /*
  * hostile.c - a guest that attacks the hypercall ABI and checks each
  * answer: bad pointers, lengths that overflow, unknown numbers, arguments
- * out of range, a flood of such calls, the doorbell rung the wrong way,
+ * out of range, a flood of such calls, the doorbell rung the wrong way
+ * (string OUTs included),
  * escape sequences for the host's terminal, accesses to memory that is not
  * there, lines that imitate the VMM's, and a flood of output.
  *
@@ -174,6 +175,60 @@ static void attack_doorbell(void)
 }
 
 /*
+ * String OUTs at the doorbell, with a valid call in RAX: PUTCHAR('Z').
+ * KVM hands each byte of an OUTSB over as a one-byte OUT, exactly like the
+ * doorbell's; none of them is a call.  Each exit is refused with -EINVAL
+ * in RAX, so a REP OUTSB cannot chain calls (the first call's result
+ * becoming the next one's number), and nothing is printed.
+ */
+static int64_t ring_rep_outsb(uint64_t nr, uint64_t count)
+{
+	const char *p = "ZZZ";
+
+	__asm__ volatile("rep outsb"
+			 : "+a"(nr), "+S"(p), "+c"(count)
+			 : "b"((uint64_t)'Z'), "d"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+static int64_t ring_outsb(uint64_t nr)
+{
+	const char *p = "Z";
+
+	__asm__ volatile("outsb"
+			 : "+a"(nr), "+S"(p)
+			 : "b"((uint64_t)'Z'), "d"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+/*
+ * An OUTSB and, right after it, the doorbell itself.  KVM emulates the
+ * OUTSB and leaves RIP past it, on the OUT, before it exits to the VMM:
+ * only the OUT is a call, and it finds -EINVAL in RAX, no such number.
+ */
+static int64_t ring_outsb_then_out(uint64_t nr)
+{
+	const char *p = "Z";
+
+	__asm__ volatile("outsb\n\toutb %%al, %[port]"
+			 : "+a"(nr), "+S"(p)
+			 : "b"((uint64_t)'Z'), "d"(HC_PORT), [port] "i"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+static void attack_string_out(void)
+{
+	expect("REP OUTSB of 3 bytes to the doorbell",
+	       ring_rep_outsb(HC_PUTCHAR, 3), EINVAL);
+	expect("OUTSB to the doorbell", ring_outsb(HC_PUTCHAR), EINVAL);
+	expect("OUTSB, then OUT AL to the doorbell",
+	       ring_outsb_then_out(HC_PUTCHAR), ENOSYS);
+}
+
+/*
  * Memory that is not there: guest-physical addresses above RAM are mapped
  * by the page tables but backed by nothing, so each access is a
  * KVM_EXIT_MMIO the VMM answers like an empty bus: writes vanish, reads
@@ -260,6 +315,7 @@ int main(void)
 	attack_numbers();
 	attack_flood(info.mem_size);
 	attack_doorbell();
+	attack_string_out();
 	attack_missing_memory(info.mem_size);
 	attack_terminal();
 	attack_forgery();
