@@ -50,7 +50,10 @@ static bool console_printable(uint8_t c)
 	return c == '\n' || c == '\t' || (c >= ' ' && c <= '~');
 }
 
-/* The guest's bytes, as it sent them: marked, sanitized, in short lines. */
+/*
+ * The guest's bytes, as it sent them: marked, sanitized, in short lines,
+ * and on their way at once (flushed), not when a buffer happens to fill.
+ */
 void console_guest(const uint8_t *bytes, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -64,6 +67,7 @@ void console_guest(const uint8_t *bytes, size_t len)
 		else if (++guest_column == CONSOLE_COLUMNS)
 			end_guest_line();
 	}
+	fflush(stdout);
 }
 /* book:end console_guest */
 
@@ -73,6 +77,7 @@ static void vmm_vsay(FILE *out, const char *fmt, va_list ap)
 	fputs("vmm: ", out);
 	vfprintf(out, fmt, ap);
 	fputc('\n', out);
+	fflush(out);
 }
 
 /* One line of the VMM's own: "vmm: " and the message. */

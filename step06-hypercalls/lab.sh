@@ -3,8 +3,9 @@
 # KVM on QEMU TCG's emulated SVM) or on a host with hardware-accelerated KVM.
 #
 # Runs the hello guest in two VMs at once, the hostile guest, the guest
-# that triple-faults and the guest that never stops; shows what the VMM
-# prints and what it reports, and ends with the verdict:
+# that triple-faults and the guest that never stops, then kills the vmm
+# parent of two VMs that never stop (their processes must die with it);
+# shows what the VMM prints and what it reports, and ends with the verdict:
 #   step06-hypercalls: PASS vms=2 hypercalls=N bad_calls_rejected=N engine=E
 # The verdict's values come from the VMM's report file (--report), which
 # only the VMM writes: never from the console, where guests print too.
@@ -60,6 +61,41 @@ run triple_fault.bin
 run --timeout 1 runaway.bin
 [ $st -eq 3 ] && [ "$(report vm1.end)" = over-budget ] ||
 	fail runaway-not-stopped
+
+# vm_processes — how many VM processes live: processes named vmm that are
+# not zombies (a zombie has died; its parent, now init, has not reaped it).
+vm_processes() {
+	cat /proc/[0-9]*/stat 2>/dev/null |
+		awk '$2 == "(vmm)" && $3 != "Z" { n++ } END { print n + 0 }'
+}
+
+# orphans SIGNAL — start two VMs that never stop, kill the vmm parent
+# alone with SIGNAL once both guests run (three vmm processes), and count
+# the VM processes left.
+orphans() {
+	echo "\$ ./vmm --vms 2 --timeout 60 runaway.bin &   # then: kill -$1 (the parent only)"
+	./vmm --vms 2 --timeout 60 runaway.bin >"$out" 2>&1 &
+	parent=$!
+	i=0
+	while [ "$(grep -c 'guest: runaway: spinning' "$out")" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(vm_processes)" -eq 3 ] || fail "vms-not-running-before-SIG$1"
+	kill "-$1" "$parent"
+	wait "$parent"
+	i=0
+	while [ "$(vm_processes)" -gt 0 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	left=$(vm_processes)
+	echo "(the vmm parent killed by SIG$1: $left VM processes left)"
+	[ "$left" -eq 0 ] || fail "vms-outlived-parent-killed-by-$1"
+}
+orphans TERM
+orphans HUP
+orphans KILL
 
 rm -f "$out" report.txt
 echo "$step: PASS vms=2 hypercalls=$hypercalls bad_calls_rejected=$rejected engine=$engine"

@@ -104,6 +104,10 @@ expect_match "runaway: stopped by the time budget" "$runaway" \
 	'^\[VM 1\] vmm: stopped the guest: it ran out of its time budget of 1 s \(--timeout\)$'
 expect_match "runaway: the VM's status is 3" "$runaway" '^vmm: VM 1 exited with status 3$'
 expect_match "runaway: the vmm exits 3" "$runaway" '^\(exit status 3\)$'
+for sig in TERM HUP KILL; do
+	expect_match "SIG$sig to the vmm parent alone: its VM processes die with it" "$text" \
+		"^\\(the vmm parent killed by SIG$sig: 0 VM processes left\\)\$"
+done
 expect_match "runaway: the report says over-budget" "$runaway" \
 	'^\(report\.txt: vm1\.end=over-budget vm1\.status=3 vm1\.last_exit=KVM_EXIT_INTR vm1\.hypercalls=1 vm1\.rejected=0 vm1\.output_dropped=0 vms=1 status=3 hypercalls=1 rejected=0\)$'
 

@@ -5,9 +5,10 @@
  * and reports how each ended and what they did together.
  *
  * Runs: userspace (the VMM): the parent and one child per VM.
- * Spec: fork(2), pipe(2), poll(2), waitpid(2).  A process per VM is what
- * real VMMs do too (QEMU, Firecracker): one VM crashing its VMM cannot
- * take the others down, and each VM's memory belongs to its own process.
+ * Spec: fork(2), pipe(2), poll(2), waitpid(2), prctl(2) (PR_SET_PDEATHSIG).
+ * A process per VM is what real VMMs do too (QEMU, Firecracker): one VM
+ * crashing its VMM cannot take the others down, and each VM's memory
+ * belongs to its own process.
  *
  * What reaches the parent's stdout can be trusted line by line: a line
  * that starts "vmm: " is the parent's own; every line of a child's starts
@@ -21,10 +22,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,20 +50,27 @@ struct child {
 };
 
 /*
- * The child's side: stdout and stderr into one pipe, the report into
- * another; run the VM; exit with its status.
+ * The child's side: die with the parent; stdout and stderr into one pipe,
+ * the report into another; run the VM; exit with its status.  A VM must
+ * not outlive the vmm that runs it: killed (SIGTERM, SIGHUP, SIGKILL), the
+ * parent takes its VMs along, through the death signal the kernel sends
+ * each child when its parent exits.  Should the parent have died before
+ * prctl() took effect, the child has a new parent already: it stops.
  */
-static _Noreturn void vm_child(struct vm *vm, unsigned int index, int out[2],
-			       int report[2])
+static _Noreturn void vm_child(struct vm *vm, unsigned int index, pid_t parent,
+			       int out[2], int report[2])
 {
 	FILE *report_file;
 
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_perror("prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		exit(EXIT_GUEST_FAILED);
 	close(out[0]);
 	close(report[0]);
 	if (dup2(out[1], STDOUT_FILENO) < 0 || dup2(out[1], STDERR_FILENO) < 0)
 		die_perror("dup2");
-	close(out[1]);
-	setvbuf(stdout, NULL, _IOLBF, 0); /* a line at a time, live */
+	close(out[1]); /* console.c flushes each write: the relay is live */
 	report_file = fdopen(report[1], "w");
 	if (!report_file)
 		die_perror("fdopen report pipe");
@@ -72,7 +82,7 @@ static _Noreturn void vm_child(struct vm *vm, unsigned int index, int out[2],
 static void vm_spawn(struct vm *vm, struct child *c, unsigned int index)
 {
 	int out[2], report[2];
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	if (pipe(out) < 0 || pipe(report) < 0)
 		die_perror("pipe");
@@ -81,7 +91,7 @@ static void vm_spawn(struct vm *vm, struct child *c, unsigned int index)
 	if (pid < 0)
 		die_perror("fork");
 	if (pid == 0)
-		vm_child(vm, index, out, report);
+		vm_child(vm, index, parent, out, report);
 	close(out[1]);
 	close(report[1]);
 	*c = (struct child){
