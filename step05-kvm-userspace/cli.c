@@ -2,7 +2,9 @@
  * cli.c - the VMM's command line: options, their checks, --help.
  *
  * Runs: userspace (the VMM), first thing in main(), before /dev/kvm is
- * opened: a bad command line fails the same way on every machine.
+ * opened: a bad command line fails the same way on every machine, with
+ * exit status 2 and a message that names the problem.  Values are shown
+ * escaped in messages (console_shown), getopt's own messages included.
  * Spec: none (getopt_long(3) for the syntax).
  *
  *   vmm [--mode real|protected|long] [--mem SIZE] [--report FILE] IMAGE
@@ -29,17 +31,21 @@ static void usage(FILE *out)
 		"through port %#x, leaves its result in the accumulator and at\n"
 		"%#x, and stops with HLT.\n"
 		"\n"
-		"  --mode MODE  real, protected or long\n"
-		"  --mem SIZE   guest memory: bytes, or with K, M, G (default 2M,\n"
-		"               %uK to %uM, a multiple of 4K)\n"
-		"  --report FILE   write how the run ended to FILE, key=value lines:\n"
-		"               end, status, last_exit, result, agree (see report.c)\n"
-		"  --help       this text\n"
+		"  --mode MODE     real, protected or long\n"
+		"  --mem SIZE      guest memory, %uK to %uM in whole 4K pages\n"
+		"                  (default 2M)\n"
+		"  --report FILE   write how the run ended to FILE, key=value\n"
+		"                  lines: end, status, last_exit, result, agree\n"
+		"  --help          this text\n"
+		"\n"
+		"SIZE is a number of bytes, decimal (2097152) or hexadecimal after 0x\n"
+		"(0x200000), and may end in K, M or G (2048K, 2M).  A leading zero is\n"
+		"refused: C would read 010 as octal, 8.\n"
 		"\n"
 		"Exit status: 0 the guest halted with its result in agreement,\n"
 		"1 the guest or KVM failed, 2 bad command line or image.\n",
 		GUEST_LOAD_ADDR, GUEST_CONSOLE_PORT, GUEST_RESULT_ADDR,
-		GUEST_MEM_MIN >> 10, GUEST_MEM_MAX >> 20);
+		GUEST_MEM_MIN / KIB, GUEST_MEM_MAX / MIB);
 }
 
 static const struct option long_options[] = {
@@ -53,31 +59,51 @@ static const struct option long_options[] = {
 /* Apply one option; bad values end the program (bad_input: status 2). */
 static void apply_option(int opt, const char *arg, struct options *opts)
 {
+	char shown[SHOWN_MAX];
+	enum number_error err;
+
 	switch (opt) {
 	case 'm':
 		if (mode_parse(arg, &opts->mode) < 0)
 			bad_input(
 				"bad --mode '%s': use real, protected or long",
-				arg);
+				console_shown(shown, arg));
 		break;
 	case 's':
-		if (parse_size(arg, &opts->mem_size) < 0)
+		err = parse_size(arg, &opts->mem_size);
+		if (err != NUMBER_OK)
 			bad_input(
-				"bad --mem size '%s': want %uK..%uM, a multiple of 4K",
-				arg, GUEST_MEM_MIN >> 10, GUEST_MEM_MAX >> 20);
+				"bad --mem size '%s': %s (want %uK..%uM in whole 4K pages)",
+				console_shown(shown, arg),
+				number_error_text(err), GUEST_MEM_MIN / KIB,
+				GUEST_MEM_MAX / MIB);
 		break;
 	case 'r': /* opened now: a path we cannot write is bad input */
 		opts->report = fopen(arg, "w");
 		if (!opts->report)
-			bad_input("cannot write --report '%s': %s", arg,
-				  strerror(errno));
+			bad_input("cannot write --report '%s': %s",
+				  console_shown(shown, arg), strerror(errno));
 		break;
 	case 'h':
 		usage(stdout);
 		exit(EXIT_SUCCESS);
-	default:
-		exit(EXIT_BAD_INPUT); /* getopt_long said why */
 	}
+}
+
+/*
+ * getopt_long met an option it does not know ('?') or one without its
+ * value (':').  It would say so itself, echoing the option raw; we say it
+ * escaped.  An unknown short option is in optopt (it may share its
+ * argument with others, "-hx"), a long one is the argument just passed.
+ */
+static _Noreturn void bad_option(int opt, char **argv)
+{
+	char name[] = { '-', (char)optopt, '\0' }, shown[SHOWN_MAX];
+
+	console_shown(shown, opt == '?' && optopt ? name : argv[optind - 1]);
+	if (opt == ':')
+		bad_input("option '%s' needs a value", shown);
+	bad_input("unknown option '%s'", shown);
 }
 
 void cli_parse(int argc, char **argv, struct options *opts)
@@ -86,8 +112,12 @@ void cli_parse(int argc, char **argv, struct options *opts)
 
 	*opts = (struct options){ .mode = MODE_LONG,
 				  .mem_size = GUEST_MEM_DEFAULT };
-	while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1)
-		apply_option(opt, optarg, opts);
+	opterr = 0; /* bad_option() speaks instead */
+	while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1)
+		if (opt == '?' || opt == ':')
+			bad_option(opt, argv);
+		else
+			apply_option(opt, optarg, opts);
 	if (optind != argc - 1)
 		bad_input(optind == argc ? "missing IMAGE"
 					 : "more than one IMAGE");

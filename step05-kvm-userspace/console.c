@@ -14,6 +14,7 @@
  *   - a guest line holds at most CONSOLE_COLUMNS bytes; a longer one goes
  *     on on a new "guest: " line, so whoever reads this output a line at a
  *     time never has to cut one.
+ *   - names from the command line are shown escaped (console_shown);
  *   - an error names the call that failed; bad input exits with status 2.
  */
 #include <errno.h>
@@ -27,6 +28,7 @@
 
 #define GUEST_PREFIX	"guest: "
 #define CONSOLE_COLUMNS 256 /* the longest guest line, in bytes */
+#define HEX_ESCAPE_LEN	4   /* \xNN */
 
 static size_t guest_column; /* bytes on the guest's current line; 0: none */
 
@@ -70,6 +72,36 @@ void console_guest(const uint8_t *bytes, size_t len)
 	fflush(stdout);
 }
 /* book:end console_guest */
+
+/*
+ * A name or value from the command line, fit to print in a message: what
+ * is not printable ASCII (ESC, CR, a newline, ...) written as \xNN, so a
+ * file name cannot send the terminal escape sequences or start a line of
+ * its own.  Cut, with "...", to fit SHOWN_MAX.  Returns dst.
+ */
+const char *console_shown(char dst[SHOWN_MAX], const char *src)
+{
+	static const char ellipsis[] = "...";
+	size_t len = 0, room = SHOWN_MAX - sizeof(ellipsis);
+
+	for (; *src && len < room; src++) {
+		uint8_t c = (uint8_t)*src;
+
+		if (c >= ' ' && c <= '~')
+			dst[len++] = (char)c;
+		else if (len + HEX_ESCAPE_LEN <= room)
+			len += (size_t)snprintf(dst + len, SHOWN_MAX - len,
+						"\\x%02x", c);
+		else
+			break;
+	}
+	if (*src) { /* cut */
+		memcpy(dst + len, ellipsis, sizeof(ellipsis) - 1);
+		len += sizeof(ellipsis) - 1;
+	}
+	dst[len] = '\0';
+	return dst;
+}
 
 static void vmm_vsay(FILE *out, const char *fmt, va_list ap)
 {

@@ -34,6 +34,10 @@
 #define GUEST_STACK_TOP	  0x8000
 #define GUEST_LOAD_ADDR	  0x8000
 
+/* Units of sizes, for people: KiB and MiB. */
+#define KIB 0x400
+#define MIB 0x100000
+
 /* Guest RAM: [0, mem_size).  The long-mode page tables map the first GiB. */
 #define GUEST_MEM_DEFAULT 0x200000
 #define GUEST_MEM_MIN	  0x10000

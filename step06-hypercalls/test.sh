@@ -140,25 +140,50 @@ refused "image that is a FIFO (must not wait for a writer)" \
 	"^vmm: image '$tmp/fifo' is not a regular file\$" "$tmp/fifo"
 refused "no image argument" '^vmm: missing IMAGE$'
 refused "two image arguments" '^vmm: more than one IMAGE$' "$tmp/hlt.bin" "$tmp/hlt.bin"
-refused "--mem 3X (not a size)" "^vmm: bad --mem size '3X'" --mem 3X "$tmp/hlt.bin"
-refused "--mem 1G (above 512M)" "^vmm: bad --mem size '1G'" --mem 1G "$tmp/hlt.bin"
-refused "--mem 5000 (not whole pages)" "^vmm: bad --mem size '5000'" --mem 5000 "$tmp/hlt.bin"
-refused "--mem -1" "^vmm: bad --mem size '-1'" --mem -1 "$tmp/hlt.bin"
-refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086'" --mode virtual8086 "$tmp/hlt.bin"
-refused "--vms 0" "^vmm: bad --vms '0': want 1\.\.16\$" --vms 0 "$tmp/hlt.bin"
-refused "--vms 17" "^vmm: bad --vms '17': want 1\.\.16\$" --vms 17 "$tmp/hlt.bin"
-refused "--vms two" "^vmm: bad --vms 'two'" --vms two "$tmp/hlt.bin"
-refused "--timeout 0" "^vmm: bad --timeout '0': want 1\.\.3600 seconds\$" --timeout 0 "$tmp/hlt.bin"
-refused "--timeout 1s" "^vmm: bad --timeout '1s'" --timeout 1s "$tmp/hlt.bin"
-refused "--timeout 3601" "^vmm: bad --timeout '3601': want 1\.\.3600 seconds\$" --timeout 3601 "$tmp/hlt.bin"
-refused "unknown option" "unrecognized option '--bogus'" --bogus "$tmp/hlt.bin"
-refused "--vms without a value" "option '--vms' requires an argument" "$tmp/hlt.bin" --vms
+refused "--mem 3X (not a size)" \
+	"^vmm: bad --mem size '3X': not a number of the forms --help lists \(want 64K\.\.512M in whole 4K pages\)\$" \
+	--mem 3X "$tmp/hlt.bin"
+refused "--mem 1G (above 512M)" "^vmm: bad --mem size '1G': out of range " --mem 1G "$tmp/hlt.bin"
+refused "--mem 69633 (not whole pages)" "^vmm: bad --mem size '69633': not a whole number of 4K pages " \
+	--mem 69633 "$tmp/hlt.bin"
+refused "--mem -1" "^vmm: bad --mem size '-1': not a number " --mem -1 "$tmp/hlt.bin"
+refused "--mem 010000000 (a leading zero: octal to C)" \
+	"^vmm: bad --mem size '010000000': a leading zero, which C reads as octal " \
+	--mem 010000000 "$tmp/hlt.bin"
+refused "--mem 0x0x200000" "^vmm: bad --mem size '0x0x200000': not a number " --mem 0x0x200000 "$tmp/hlt.bin"
+refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086': use real, protected or long\$" \
+	--mode virtual8086 "$tmp/hlt.bin"
+refused "unknown option" "^vmm: unknown option '--bogus'\$" --bogus "$tmp/hlt.bin"
+refused "unknown short option" "^vmm: unknown option '-x'\$" -x "$tmp/hlt.bin"
+refused "--mem without a value" "^vmm: option '--mem' needs a value\$" "$tmp/hlt.bin" --mem
 refused "--report into a directory that does not exist" \
 	"^vmm: cannot write --report '$tmp/no/report.txt': No such file or directory\$" \
 	--report "$tmp/no/report.txt" "$tmp/hlt.bin"
 
+# Names and values from the command line reach the terminal escaped.
+esc=$(printf '\033[2J\r')
+refused "an image name with an escape sequence and a CR, escaped" \
+	"^vmm: image '$tmp/evil\\\\x1b\\[2J\\\\x0d\\.bin': No such file or directory\$" "$tmp/evil$esc.bin"
+expect_no_match "no ESC or CR of the image's name reaches the terminal" "$out" "$(printf '[\033\r]')"
+refused "a --mode with an escape sequence, escaped" "^vmm: bad --mode '\\\\x1b\\[2J\\\\x0d': " --mode "$esc" "$tmp/hlt.bin"
+refused "an unknown option with an escape sequence, escaped" "^vmm: unknown option '--\\\\x1b\\[2J\\\\x0d'\$" "--$esc" "$tmp/hlt.bin"
+refused "an image name with a newline, escaped: it cannot start a line of its own" \
+	"^vmm: image '$tmp/two\\\\x0alines': No such file or directory\$" "$tmp/two
+lines"
+refused "--vms 0" "^vmm: bad --vms '0': out of range \(want 1\.\.16\)\$" --vms 0 "$tmp/hlt.bin"
+refused "--vms 17" "^vmm: bad --vms '17': out of range \(want 1\.\.16\)\$" --vms 17 "$tmp/hlt.bin"
+refused "--vms two" "^vmm: bad --vms 'two': not a number " --vms two "$tmp/hlt.bin"
+refused "--vms 02 (a leading zero)" "^vmm: bad --vms '02': a leading zero, which C reads as octal \(want 1\.\.16\)\$" \
+	--vms 02 "$tmp/hlt.bin"
+refused "--timeout 0" "^vmm: bad --timeout '0': out of range \(want 1\.\.3600 seconds\)\$" --timeout 0 "$tmp/hlt.bin"
+refused "--timeout 1s" "^vmm: bad --timeout '1s': not a number " --timeout 1s "$tmp/hlt.bin"
+refused "--timeout 3601" "^vmm: bad --timeout '3601': out of range \(want 1\.\.3600 seconds\)\$" --timeout 3601 "$tmp/hlt.bin"
+refused "--vms without a value" "^vmm: option '--vms' needs a value\$" "$tmp/hlt.bin" --vms
+
 out=$("$vmm" --help)
 expect_status "--help" $? 0
+expect_match "--help says which number forms SIZE takes" "$out" \
+	'^SIZE is a number of bytes, decimal \(2097152\) or hexadecimal after 0x$'
 expect_match "--help shows the usage" "$out" \
 	'^usage: vmm \[--mode real\|protected\|long\] \[--mem SIZE\] \[--vms N\] \[--stats\]$'
 

@@ -33,16 +33,18 @@
 void guest_memory_load(struct vm *vm)
 {
 	size_t room = vm->opts->mem_size - GUEST_LOAD_ADDR;
-	const char *image = vm->opts->image;
+	char image[SHOWN_MAX]; /* the name, fit to print */
 	size_t size;
 	int err;
 
+	console_shown(image, vm->opts->image);
 	vm->mem_size = vm->opts->mem_size;
 	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem == MAP_FAILED)
 		die_perror("mmap guest memory");
-	err = image_load(image, vm->mem + GUEST_LOAD_ADDR, room, &size);
+	err = image_load(vm->opts->image, vm->mem + GUEST_LOAD_ADDR, room,
+			 &size);
 	if (err == -ENODATA)
 		bad_input("image '%s' is empty", image);
 	if (err == -EFBIG)
@@ -56,7 +58,7 @@ void guest_memory_load(struct vm *vm)
 		bad_input("image '%s': %s", image, strerror(-err));
 	vmm_say("loaded %s (%zu bytes) at %#x; %s mode, %llu KiB of memory",
 		image, size, GUEST_LOAD_ADDR, mode_name(vm->opts->mode),
-		(unsigned long long)vm->mem_size >> 10);
+		(unsigned long long)vm->mem_size / KIB);
 }
 /* book:end memory */
 

@@ -140,6 +140,33 @@ START_TEST(long_guest_lines_go_on_on_marked_lines)
 }
 END_TEST
 
+/* Names from the command line: \xNN for what is not printable ASCII. */
+START_TEST(names_are_escaped_for_messages)
+{
+	char shown[SHOWN_MAX];
+
+	ck_assert_str_eq(console_shown(shown, "build/long.bin"),
+			 "build/long.bin");
+	ck_assert_str_eq(console_shown(shown, "evil\033[2J\r\n.bin"),
+			 "evil\\x1b[2J\\x0d\\x0a.bin");
+	ck_assert_str_eq(console_shown(shown, "\xff\x7f\t"), "\\xff\\x7f\\x09");
+}
+END_TEST
+
+/* A long name is cut, visibly, to fit; never past the buffer. */
+START_TEST(long_names_are_cut_to_fit)
+{
+	char name[2 * SHOWN_MAX], shown[SHOWN_MAX];
+
+	memset(name, '\033', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	console_shown(shown, name);
+	ck_assert_uint_eq(strlen(shown), SHOWN_MAX - 1);
+	ck_assert_str_eq(shown + strlen(shown) - 3, "...");
+	ck_assert_int_eq(strncmp(shown, "\\x1b\\x1b", 8), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("console");
@@ -150,6 +177,8 @@ int main(void)
 	tcase_add_test(tc, die_starts_a_line_too);
 	tcase_add_test(tc, guest_lines_are_marked_and_sanitized);
 	tcase_add_test(tc, long_guest_lines_go_on_on_marked_lines);
+	tcase_add_test(tc, names_are_escaped_for_messages);
+	tcase_add_test(tc, long_names_are_cut_to_fit);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
