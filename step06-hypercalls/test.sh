@@ -32,8 +32,8 @@ expect_eq "hypercalls: 2 VMs x (VMINFO 1 + PUTS 7 + GETTIME 1002 + EXIT 1)" \
 	"$(verdict_value "$log" hypercalls)" 2022
 expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood + 4 doorbell + 5 string-OUT bytes + 1 call after an OUTSB + 2 over budget" \
 	"$(verdict_value "$log" bad_calls_rejected)" 10028
-expect_match "engine is host-kvm or lab-kvm" "$(verdict_value "$log" engine)" \
-	'^(host-kvm|lab-kvm)$'
+expect_match "engine is a name LAB_ENGINE accepts for a KVM step" "$(verdict_value "$log" engine)" \
+	'^(qemu-tcg|qemu-kvm|host-kvm)$'
 
 for k in 1 2; do
 	expect_match "VM $k says hello, its line marked as the guest's" "$hello" \
