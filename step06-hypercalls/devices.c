@@ -40,8 +40,9 @@ static uint8_t *io_data(struct vm *vm)
 
 /*
  * KVM_EXIT_IO: the guest executed IN or OUT.  The data sits inside the
- * kvm_run page at io.data_offset (see io_data()); io.count > 1 for
- * REP INS/OUTS.
+ * kvm_run page at io.data_offset (see io_data()): io.size bytes, io.count
+ * times.  KVM emulates a string OUTS one element per exit (count 1, as
+ * the lab measures); a REP INS it may hand over several at once.
  */
 void handle_io(struct vm *vm)
 {

@@ -15,8 +15,6 @@
 
 #include "hypercalls.h"
 
-#define HC_EXIT_CODE_MAX 255 /* what a process exit status can carry */
-
 /* book:begin handlers */
 static int64_t hc_exit(struct hc_vm *vm, const uint64_t arg[4])
 {

@@ -9,11 +9,14 @@
  */
 #include "runtime.h"
 
+#define U64_DIGITS_MAX	20  /* 2^64 - 1 has 20 decimal digits */
+#define PRINTF_LINE_MAX 256 /* printf's buffer: one PUTS per call */
+
 /* book:begin calls */
 _Noreturn void exit(int code)
 {
 	for (;;) /* EXIT does not return; if the VMM says no, insist */
-		hypercall(HC_EXIT, (uint64_t)code & 0xff, 0, 0, 0);
+		hypercall(HC_EXIT, (uint64_t)code & HC_EXIT_CODE_MAX, 0, 0, 0);
 }
 
 int putchar(int c)
@@ -85,7 +88,7 @@ static void emit(struct out *o, char c)
 static void emit_number(struct out *o, uint64_t value, unsigned int base,
 			int negative, int width, char pad)
 {
-	char digits[24];
+	char digits[U64_DIGITS_MAX];
 	int n = 0;
 
 	do {
@@ -169,7 +172,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 /* Format into a buffer, then one PUTS: one exit per printf, not per byte. */
 int printf(const char *fmt, ...)
 {
-	char buf[256];
+	char buf[PRINTF_LINE_MAX];
 	va_list ap;
 	int len;
 

@@ -27,10 +27,13 @@
 #define ENOSPC 28
 #define ENOSYS 38
 
-#define FLOOD	   10000
-#define MMIO_FLOOD 100
-#define U64_MAX	   0xffffffffffffffffULL
-#define FLOOD_LINE 64 /* bytes per line of the output flood */
+#define FLOOD	      10000
+#define MMIO_FLOOD    100
+#define U64_MAX	      0xffffffffffffffffULL
+#define LOW_RAM	      0x1000 /* a guest-physical address in RAM, below the image */
+#define XORSHIFT_SEED 0x9e3779b97f4a7c15ULL /* any nonzero 64-bit state */
+#define NEAR_END_MASK 0x3f /* ... and up to 63 bytes below 2^64 */
+#define FLOOD_LINE    64   /* bytes per line of the output flood */
 /* Longer than the line the parent relays at once (vms.c). */
 #define LONG_LINE 1024
 
@@ -91,7 +94,7 @@ static uint64_t ring_inl(uint64_t rax)
 /* book:begin attacks */
 static void attack_pointers(uint64_t mem)
 {
-	struct hc_vminfo *info = (struct hc_vminfo *)0x100;
+	struct hc_vminfo *info = (struct hc_vminfo *)LOW_RAM;
 
 	expect("PUTS at the end of RAM", hypercall(HC_PUTS, mem, 1, 0, 0),
 	       EFAULT);
@@ -103,9 +106,9 @@ static void attack_pointers(uint64_t mem)
 	       hypercall(HC_PUTS, mem - HC_PUTS_MAX + 1, HC_PUTS_MAX, 0, 0),
 	       EFAULT);
 	expect("PUTS with len = 2^64 - 1",
-	       hypercall(HC_PUTS, 0x1000, U64_MAX, 0, 0), E2BIG);
+	       hypercall(HC_PUTS, LOW_RAM, U64_MAX, 0, 0), E2BIG);
 	expect("PUTS longer than HC_PUTS_MAX",
-	       hypercall(HC_PUTS, 0x1000, HC_PUTS_MAX + 1, 0, 0), E2BIG);
+	       hypercall(HC_PUTS, LOW_RAM, HC_PUTS_MAX + 1, 0, 0), E2BIG);
 	expect("VMINFO into the last 8 bytes of RAM",
 	       hypercall(HC_VMINFO, mem - 8, sizeof(*info), 0, 0), EFAULT);
 	expect("VMINFO at gpa 2^64 - 8",
@@ -130,7 +133,7 @@ static void attack_numbers(void)
 /* FLOOD calls, cycling through three kinds of garbage. */
 static void attack_flood(uint64_t mem)
 {
-	uint64_t x = 0x9e3779b97f4a7c15ULL; /* xorshift64 state */
+	uint64_t x = XORSHIFT_SEED; /* xorshift64 (Marsaglia), 13 7 17 */
 
 	for (int i = 0; i < FLOOD; i++) {
 		x ^= x << 13;
@@ -149,8 +152,9 @@ static void attack_flood(uint64_t mem)
 			break;
 		default: /* a length that wraps */
 			expect("flood: VMINFO wrapping",
-			       hypercall(HC_VMINFO, U64_MAX - (x & 0x3f), 80, 0,
-					 0),
+			       hypercall(HC_VMINFO,
+					 U64_MAX - (x & NEAR_END_MASK),
+					 sizeof(struct hc_vminfo), 0, 0),
 			       EFAULT);
 			break;
 		}
