@@ -106,6 +106,12 @@ refused "--mode virtual8086" "^vmm: bad --mode 'virtual8086': use real, protecte
 refused "unknown option" "^vmm: unknown option '--bogus'\$" --bogus "$tmp/hlt.bin"
 refused "unknown short option" "^vmm: unknown option '-x'\$" -x "$tmp/hlt.bin"
 refused "--mem without a value" "^vmm: option '--mem' needs a value\$" "$tmp/hlt.bin" --mem
+printf '\364' >"$tmp/keep.bin"
+ln "$tmp/keep.bin" "$tmp/link.bin"
+refused "--report onto the image itself, by another name: it would truncate it" \
+	"^vmm: --report '$tmp/link.bin' is the image itself: it would be overwritten\$" \
+	--report "$tmp/link.bin" "$tmp/keep.bin"
+expect_eq "the image survives a --report onto it" "$(wc -c <"$tmp/keep.bin")" 1
 refused "--report into a directory that does not exist" \
 	"^vmm: cannot write --report '$tmp/no/report.txt': No such file or directory\$" \
 	--report "$tmp/no/report.txt" "$tmp/hlt.bin"

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "budget.h"
 #include "cli.h"
@@ -73,7 +74,8 @@ static const struct option long_options[] = {
 };
 
 /* Apply one option; bad values end the program (bad_input: status 2). */
-static void apply_option(int opt, const char *arg, struct options *opts)
+static void apply_option(int opt, const char *arg, struct options *opts,
+			 const char **report_path)
 {
 	char shown[SHOWN_MAX];
 	enum number_error err;
@@ -111,11 +113,8 @@ static void apply_option(int opt, const char *arg, struct options *opts)
 				  console_shown(shown, arg),
 				  number_error_text(err), TIMEOUT_MAX);
 		break;
-	case 'r': /* opened now: a path we cannot write is bad input */
-		opts->report = fopen(arg, "w");
-		if (!opts->report)
-			bad_input("cannot write --report '%s': %s",
-				  console_shown(shown, arg), strerror(errno));
+	case 'r': /* opened once IMAGE is known: see open_report() */
+		*report_path = arg;
 		break;
 	case 'h':
 		usage(stdout);
@@ -139,8 +138,30 @@ static _Noreturn void bad_option(int opt, char **argv)
 	bad_input("unknown option '%s'", shown);
 }
 
+/*
+ * Open the report file now, before anything runs: a path we cannot write
+ * is bad input.  But not the image itself, by whatever name: opening it
+ * for writing would empty it before it is read.
+ */
+static void open_report(const char *path, struct options *opts)
+{
+	struct stat report, image;
+	char shown[SHOWN_MAX];
+
+	if (stat(path, &report) == 0 && stat(opts->image, &image) == 0 &&
+	    report.st_dev == image.st_dev && report.st_ino == image.st_ino)
+		bad_input(
+			"--report '%s' is the image itself: it would be overwritten",
+			console_shown(shown, path));
+	opts->report = fopen(path, "w");
+	if (!opts->report)
+		bad_input("cannot write --report '%s': %s",
+			  console_shown(shown, path), strerror(errno));
+}
+
 void cli_parse(int argc, char **argv, struct options *opts)
 {
+	const char *report_path = NULL;
 	int opt;
 
 	*opts = (struct options){ .mode = MODE_LONG,
@@ -152,9 +173,11 @@ void cli_parse(int argc, char **argv, struct options *opts)
 		if (opt == '?' || opt == ':')
 			bad_option(opt, argv);
 		else
-			apply_option(opt, optarg, opts);
+			apply_option(opt, optarg, opts, &report_path);
 	if (optind != argc - 1)
 		bad_input(optind == argc ? "missing IMAGE"
 					 : "more than one IMAGE");
 	opts->image = argv[optind];
+	if (report_path)
+		open_report(report_path, opts);
 }
