@@ -3,9 +3,10 @@
 # KVM on QEMU TCG's emulated SVM) or on a host with hardware-accelerated KVM.
 #
 # Runs the hello guest in two VMs at once, the hostile guest, the guest
-# that triple-faults and the guest that never stops, then kills the vmm
-# parent of two VMs that never stop (their processes must die with it);
-# shows what the VMM prints and what it reports, and ends with the verdict:
+# that triple-faults, the guest that never stops and the one that never
+# stops calling, then kills the vmm parent of two VMs that never stop
+# (their processes must die with it); shows what the VMM prints and what
+# it reports, and ends with the verdict:
 #   step06-hypercalls: PASS vms=2 hypercalls=N bad_calls_rejected=N engine=E
 # The verdict's values come from the VMM's report file (--report), which
 # only the VMM writes: never from the console, where guests print too.
@@ -60,6 +61,10 @@ run triple_fault.bin
 run --timeout 1 runaway.bin
 [ $st -eq 3 ] && [ "$(report vm1.end)" = over-budget ] ||
 	fail runaway-not-stopped
+
+run --timeout 1 busy.bin
+[ $st -eq 3 ] && [ "$(report vm1.end)" = over-budget ] ||
+	fail busy-guest-not-stopped
 
 # vm_processes — how many VM processes live: processes named vmm that are
 # not zombies (a zombie has died; its parent, now init, has not reaped it).

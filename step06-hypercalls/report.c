@@ -16,7 +16,9 @@
  *   hypercalls=N rejected=N  calls made, and how many were rejected
  *   output_dropped=N         console bytes beyond the budget
  * With several VMs, each VM's lines reach the parent through a pipe of its
- * own, and the parent writes them prefixed "vmK." (see vms.c).
+ * own, and the parent writes them prefixed "vmK." (see vms.c); for a VM
+ * that wrote none, "vmK.end=killed" and its signal, or "vmK.end=vmm-failed"
+ * and its status; then the totals: vms, status, hypercalls, rejected.
  *
  * Runs: userspace (the VMM), after the run loop.
  * Spec: Documentation/virt/kvm/api.rst, "KVM_GET_REGS".

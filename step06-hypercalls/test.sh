@@ -24,6 +24,7 @@ hello=$(section "--vms 2 --stats hello.bin")
 hostile=$(section "--stats hostile.bin")
 runaway=$(section "--timeout 1 runaway.bin")
 crash=$(section "triple_fault.bin")
+busy=$(section "--timeout 1 busy.bin")
 
 # --- the run: verdict and console ---------------------------------------------
 expect_eq "verdict" "$(verdict_word "$log")" PASS
@@ -104,6 +105,10 @@ expect_match "runaway: stopped by the time budget" "$runaway" \
 	'^\[VM 1\] vmm: stopped the guest: it ran out of its time budget of 1 s \(--timeout\)$'
 expect_match "runaway: the VM's status is 3" "$runaway" '^vmm: VM 1 exited with status 3$'
 expect_match "runaway: the vmm exits 3" "$runaway" '^\(exit status 3\)$'
+expect_match "busy: a guest that never stops calling is stopped by the time budget too" "$busy" \
+	'^\[VM 1\] vmm: stopped the guest: it ran out of its time budget of 1 s \(--timeout\)$'
+expect_match "busy: the report says over-budget, the last exit a doorbell's" "$busy" \
+	'^\(report\.txt: vm1\.end=over-budget vm1\.status=3 vm1\.last_exit=KVM_EXIT_(IO|INTR) vm1\.hypercalls=[0-9]+ vm1\.rejected=0 vm1\.output_dropped=0 vms=1 status=3 hypercalls=[0-9]+ rejected=0\)$'
 for sig in TERM HUP KILL; do
 	expect_match "SIG$sig to the vmm parent alone: its VM processes die with it" "$text" \
 		"^\\(the vmm parent killed by SIG$sig: 0 VM processes left\\)\$"

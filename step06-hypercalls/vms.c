@@ -156,12 +156,15 @@ struct totals {
 };
 
 /*
- * Collect c's report, once c has exited: copy it into the --report file
- * with each key prefixed "vmK.", and add its counts to the totals.
+ * Collect c's report, once c has ended (wait status st): copy it into the
+ * --report file with each key prefixed "vmK.", and add its counts to the
+ * totals.  A child that wrote none was killed by a signal, or its VMM
+ * failed (die()) before the guest stopped: the parent says which.
  */
-static void collect_report(const struct vm *vm, struct child *c,
+static void collect_report(const struct vm *vm, struct child *c, int st,
 			   struct totals *t)
 {
+	FILE *f = vm->opts->report;
 	char text[REPORT_MAX + 1], *line, *next;
 	unsigned long long n;
 	ssize_t len = 0, got;
@@ -170,14 +173,18 @@ static void collect_report(const struct vm *vm, struct child *c,
 		len += got;
 	close(c->report_fd);
 	text[len] = '\0';
-	if (len == 0 && vm->opts->report)
-		fprintf(vm->opts->report, "vm%u.end=killed\n", c->index);
+	if (len == 0 && f && WIFSIGNALED(st))
+		fprintf(f, "vm%u.end=killed\nvm%u.signal=%d\n", c->index,
+			c->index, WTERMSIG(st));
+	else if (len == 0 && f)
+		fprintf(f, "vm%u.end=vmm-failed\nvm%u.status=%d\n", c->index,
+			c->index, WEXITSTATUS(st));
 	for (line = text; *line; line = next) {
 		next = strchrnul(line, '\n');
 		if (*next)
 			*next++ = '\0';
-		if (vm->opts->report)
-			fprintf(vm->opts->report, "vm%u.%s\n", c->index, line);
+		if (f)
+			fprintf(f, "vm%u.%s\n", c->index, line);
 		if (sscanf(line, "hypercalls=%llu", &n) == 1)
 			t->hypercalls += n;
 		if (sscanf(line, "rejected=%llu", &n) == 1)
@@ -192,7 +199,7 @@ static int vm_reap(const struct vm *vm, struct child *c, struct totals *t)
 
 	if (waitpid(c->pid, &st, 0) < 0)
 		die_perror("waitpid");
-	collect_report(vm, c, t);
+	collect_report(vm, c, st, t);
 	if (WIFEXITED(st)) {
 		vmm_say("VM %u exited with status %d", c->index,
 			WEXITSTATUS(st));
