@@ -61,13 +61,12 @@ void console_guest(const uint8_t *bytes, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = console_printable(bytes[i]) ? (char)bytes[i] : '.';
 
+		if (guest_column == CONSOLE_COLUMNS && c != '\n')
+			end_guest_line(); /* full: go on on a new line */
 		if (guest_column == 0)
 			fputs(GUEST_PREFIX, stdout);
 		putchar(c);
-		if (c == '\n')
-			guest_column = 0;
-		else if (++guest_column == CONSOLE_COLUMNS)
-			end_guest_line();
+		guest_column = c == '\n' ? 0 : guest_column + 1;
 	}
 	fflush(stdout);
 }

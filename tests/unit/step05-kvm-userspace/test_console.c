@@ -167,6 +167,29 @@ START_TEST(long_names_are_cut_to_fit)
 }
 END_TEST
 
+/* A line of exactly CONSOLE_COLUMNS bytes stays one line: no empty one. */
+static void guest_prints_a_full_line(void)
+{
+	uint8_t text[CONSOLE_COLUMNS + 1];
+
+	memset(text, 'y', CONSOLE_COLUMNS);
+	text[CONSOLE_COLUMNS] = '\n';
+	console_guest(text, sizeof(text));
+	console_guest((const uint8_t *)"z\n", 2);
+}
+
+START_TEST(a_full_line_is_not_followed_by_an_empty_one)
+{
+	char want[sizeof(printed)];
+
+	run_printing(guest_prints_a_full_line);
+	strcpy(want, "guest: ");
+	memset(want + 7, 'y', CONSOLE_COLUMNS);
+	strcpy(want + 7 + CONSOLE_COLUMNS, "\nguest: z\n");
+	ck_assert_str_eq(printed, want);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("console");
@@ -177,6 +200,7 @@ int main(void)
 	tcase_add_test(tc, die_starts_a_line_too);
 	tcase_add_test(tc, guest_lines_are_marked_and_sanitized);
 	tcase_add_test(tc, long_guest_lines_go_on_on_marked_lines);
+	tcase_add_test(tc, a_full_line_is_not_followed_by_an_empty_one);
 	tcase_add_test(tc, names_are_escaped_for_messages);
 	tcase_add_test(tc, long_names_are_cut_to_fit);
 	suite_add_tcase(s, tc);
