@@ -73,6 +73,19 @@ static const struct option long_options[] = {
 	{ 0 },
 };
 
+/* --vms N, --timeout SECS: a decimal count, 1 to max. */
+static void apply_count(const char *option, const char *arg, unsigned int max,
+			const char *unit, unsigned int *count)
+{
+	enum number_error err = parse_count(arg, max, count);
+	char shown[SHOWN_MAX];
+
+	if (err != NUMBER_OK)
+		bad_input("bad %s '%s': %s (want 1..%u%s)", option,
+			  console_shown(shown, arg), number_error_text(err),
+			  max, unit);
+}
+
 /* Apply one option; bad values end the program (bad_input: status 2). */
 static void apply_option(int opt, const char *arg, struct options *opts,
 			 const char **report_path)
@@ -97,21 +110,14 @@ static void apply_option(int opt, const char *arg, struct options *opts,
 				GUEST_MEM_MAX / MIB);
 		break;
 	case 'n':
-		err = parse_count(arg, VMS_MAX, &opts->vm_count);
-		if (err != NUMBER_OK)
-			bad_input("bad --vms '%s': %s (want 1..%u)",
-				  console_shown(shown, arg),
-				  number_error_text(err), VMS_MAX);
+		apply_count("--vms", arg, VMS_MAX, "", &opts->vm_count);
 		break;
 	case 'S':
 		opts->stats = true;
 		break;
 	case 't':
-		err = parse_count(arg, TIMEOUT_MAX, &opts->timeout);
-		if (err != NUMBER_OK)
-			bad_input("bad --timeout '%s': %s (want 1..%u seconds)",
-				  console_shown(shown, arg),
-				  number_error_text(err), TIMEOUT_MAX);
+		apply_count("--timeout", arg, TIMEOUT_MAX, " seconds",
+			    &opts->timeout);
 		break;
 	case 'r': /* opened once IMAGE is known: see open_report() */
 		*report_path = arg;
