@@ -78,16 +78,17 @@ vm_processes() {
 # the VM processes left.
 orphans() {
 	echo "\$ ./vmm --vms 2 --timeout 60 runaway.bin &   # then: kill -$1 (the parent only)"
-	./vmm --vms 2 --timeout 60 runaway.bin >"$out" 2>&1 &
+	: >"$out" # now: the job's own redirection may come after the loop below
+	./vmm --vms 2 --timeout 60 runaway.bin >>"$out" 2>&1 &
 	parent=$!
 	i=0
-	while [ "$(grep -c 'guest: runaway: spinning' "$out")" -lt 2 ] && [ $i -lt 100 ]; do
+	while [ "$(grep -c 'guest: runaway: spinning' "$out")" -lt 2 ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	[ "$(vm_processes)" -eq 3 ] || fail "vms-not-running-before-SIG$1"
 	kill "-$1" "$parent"
-	wait "$parent"
+	wait "$parent" 2>/dev/null # not the shell's own word on the signal
 	i=0
 	while [ "$(vm_processes)" -gt 0 ] && [ $i -lt 50 ]; do
 		sleep 0.1
