@@ -6,7 +6,7 @@
  * busybox initramfs without a C library.
  * Spec: Documentation/virt/kvm/api.rst, "General description".
  *
- *   vmm [--mode real|protected|long] [--mem SIZE] IMAGE
+ *   vmm [--mode real|protected|long] [--mem SIZE] [--report FILE] IMAGE
  *
  * main() reads in the order every KVM VMM does its work: the options, then
  * the machine (memory with the image in it, /dev/kvm), then the run (a VM,

@@ -8,7 +8,7 @@
  * Spec: Documentation/virt/kvm/api.rst, "General description".
  *
  *   vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]
- *       [--timeout SECONDS] IMAGE
+ *       [--timeout SECS] [--report FILE] IMAGE
  *
  * main() reads in the order every KVM VMM does its work: the options, then
  * the machine (memory with the image in it, /dev/kvm), then the run: here
