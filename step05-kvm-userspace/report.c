@@ -71,7 +71,9 @@ void report_collect(struct vm *vm, enum run_end end, struct vm_report *r)
 static void print_result(const struct vm *vm, const struct vm_report *r)
 {
 	static const char *const acc[] = {
-		[2] = "ax", [4] = "eax", [8] = "rax"
+		[sizeof(uint16_t)] = "ax",
+		[sizeof(uint32_t)] = "eax",
+		[sizeof(uint64_t)] = "rax",
 	};
 	size_t width = mode_result_width(vm->opts->mode);
 	char line[LINE_MAX_REPORT];

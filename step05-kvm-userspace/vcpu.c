@@ -135,9 +135,10 @@ static void dump_registers(struct vm *vm)
 
 static enum cpu_vendor host_vendor(void)
 {
-	unsigned int max, regs[3];
+	unsigned int max, regs[CPUID_VENDOR_LEN / sizeof(unsigned int)];
 
-	__get_cpuid(0, &max, &regs[0], &regs[2], &regs[1]); /* EBX EDX ECX */
+	__get_cpuid(CPUID_LEAF_VENDOR, &max, &regs[0], &regs[2],
+		    &regs[1]); /* EBX EDX ECX */
 	return vendor_from_cpuid((const char *)regs);
 }
 
