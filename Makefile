@@ -5,20 +5,22 @@
 #   make run             the tour: every step's `make run`, in order, then a table
 #   make test            every test (lab machine, unit, end-to-end); ends `N passed, N failed`
 #   make book            the book as HTML in book/html/
-#   make diff STEP=NN    what step NN adds to the step before it
+#   make diff STEP=NN    what step NN adds to the step before it, common files included;
+#                        then its lines: mechanism and harness apart
 #   make clean           remove build products (make clean-cache: the lab assets too)
 
 MAKEFLAGS += --no-print-directory
+TOP   := $(CURDIR)
 STEPS := $(sort $(patsubst %/,%,$(wildcard step[0-9][0-9]-*/)))
 
-.PHONY: setup all run test book diff clean clean-cache ensure-setup
+.PHONY: setup all run test book diff clean clean-cache
 
 setup:
 	@common/setup
 
-# run and test need no separate setup: they do it when something is missing.
-ensure-setup:
-	@common/setup --check 2>/dev/null || common/setup
+# all, run and test need no separate setup: they do it when something is
+# missing (ensure-setup, as every step's own targets do).
+include common/mk/setup.mk
 
 all: ensure-setup
 	@for s in $(STEPS); do $(MAKE) -C $$s all || exit 1; done

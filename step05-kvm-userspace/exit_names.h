@@ -13,9 +13,12 @@
 
 enum cpu_vendor { VENDOR_OTHER, VENDOR_INTEL, VENDOR_AMD };
 
+#define CPUID_LEAF_VENDOR 0  /* CPUID leaf 0: the vendor string ... */
+#define CPUID_VENDOR_LEN  12 /* ... in EBX, EDX, ECX: 12 bytes */
+
 const char *kvm_exit_name(uint32_t reason);
 const char *internal_error_name(uint32_t suberror);
 const char *entry_failure_name(uint64_t reason, enum cpu_vendor vendor);
-enum cpu_vendor vendor_from_cpuid(const char vendor[12]);
+enum cpu_vendor vendor_from_cpuid(const char vendor[CPUID_VENDOR_LEN]);
 
 #endif

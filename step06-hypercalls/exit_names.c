@@ -120,13 +120,13 @@ const char *entry_failure_name(uint64_t reason, enum cpu_vendor vendor)
 }
 /* book:end entry_failure */
 
-/* The 12-byte vendor string of CPUID leaf 0 (EBX, EDX, ECX). */
-enum cpu_vendor vendor_from_cpuid(const char vendor[12])
+/* The vendor string of CPUID leaf 0 (EBX, EDX, ECX). */
+enum cpu_vendor vendor_from_cpuid(const char vendor[CPUID_VENDOR_LEN])
 {
-	if (memcmp(vendor, "GenuineIntel", 12) == 0)
+	if (memcmp(vendor, "GenuineIntel", CPUID_VENDOR_LEN) == 0)
 		return VENDOR_INTEL;
-	if (memcmp(vendor, "AuthenticAMD", 12) == 0 ||
-	    memcmp(vendor, "HygonGenuine", 12) == 0)
+	if (memcmp(vendor, "AuthenticAMD", CPUID_VENDOR_LEN) == 0 ||
+	    memcmp(vendor, "HygonGenuine", CPUID_VENDOR_LEN) == 0)
 		return VENDOR_AMD;
 	return VENDOR_OTHER;
 }

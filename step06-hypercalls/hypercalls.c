@@ -15,8 +15,6 @@
 
 #include "hypercalls.h"
 
-#define HC_EXIT_CODE_MAX 255 /* what a process exit status can carry */
-
 /* book:begin handlers */
 static int64_t hc_exit(struct hc_vm *vm, const uint64_t arg[4])
 {
@@ -87,13 +85,14 @@ static const struct {
 };
 
 /*
- * Is a port access at HC_PORT the doorbell, "OUT HC_PORT, AL"?  One byte,
- * out, once.  A wider OUT, an IN, or a string OUTS that KVM hands over as
- * several bytes at a time is not a call.
+ * Is an OUT to HC_PORT the doorbell, "OUT HC_PORT, AL"?  One byte, once,
+ * and an instruction KVM completed when we asked it to (see doorbell.c):
+ * a plain OUT.  A wider OUT is not a call, nor is a byte of a string
+ * OUTSB, which KVM had emulated already and hands over as one byte.
  */
-bool hc_is_doorbell(bool out, uint32_t size, uint32_t count)
+bool hc_is_doorbell(uint32_t size, uint32_t count, bool completed_by_kvm)
 {
-	return out && size == 1 && count == 1;
+	return size == 1 && count == 1 && completed_by_kvm;
 }
 
 /*
@@ -127,9 +126,9 @@ int64_t hc_refuse_access(struct hc_vm *vm)
  * The console, on a budget: everything a VM prints shares HC_OUTPUT_MAX
  * bytes, so a guest that prints in a loop cannot flood the host's terminal
  * or fill its disk with a log.  Like write(2): writes what fits, returns
- * that count, and -ENOSPC once nothing does.  Every byte is sanitized on
- * its way out; what we print is our copy, which the guest cannot change
- * while we look at it (from another vCPU).
+ * that count, and -ENOSPC once nothing does.  What goes out is our copy,
+ * which the guest cannot change while the console looks at it (from
+ * another vCPU); the console (console.c) marks and sanitizes it.
  */
 int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len)
 {
@@ -145,7 +144,8 @@ int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len)
 		size_t chunk =
 			n - done < sizeof(text) ? n - done : sizeof(text);
 
-		vm->output(text, hc_sanitize(text, src + done, chunk));
+		memcpy(text, src + done, chunk);
+		vm->output(text, chunk);
 		done += chunk;
 	}
 	return (int64_t)n;
@@ -158,21 +158,4 @@ const char *hc_slot_name(uint64_t slot)
 	if (slot < HC_COUNT)
 		return hc_table[slot].name;
 	return slot == HC_BAD_ACCESS ? "(not OUT AL)" : "(unknown)";
-}
-
-/*
- * The console is the host's terminal: a guest must not send it escape
- * sequences.  Printable ASCII, newline and tab pass; any other byte
- * becomes '.'.  Returns len.
- */
-size_t hc_sanitize(char *dst, const uint8_t *src, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = src[i];
-
-		dst[i] = (c == '\n' || c == '\t' || (c >= ' ' && c <= '~'))
-				 ? (char)c
-				 : '.';
-	}
-	return len;
 }

@@ -45,11 +45,10 @@ struct hc_call {
 	uint64_t arg[4];
 };
 
-bool hc_is_doorbell(bool out, uint32_t size, uint32_t count);
+bool hc_is_doorbell(uint32_t size, uint32_t count, bool completed_by_kvm);
 int64_t hc_dispatch(struct hc_vm *vm, const struct hc_call *call);
 int64_t hc_refuse_access(struct hc_vm *vm);
 int64_t hc_console(struct hc_vm *vm, const uint8_t *src, size_t len);
 const char *hc_slot_name(uint64_t slot);
-size_t hc_sanitize(char *dst, const uint8_t *src, size_t len);
 
 #endif

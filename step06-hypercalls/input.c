@@ -1,5 +1,5 @@
 /*
- * input.c - parse the guest memory size and load the guest image.
+ * input.c - the numbers of the command line, and the guest image.
  *
  * Runs: userspace (the VMM), before /dev/kvm is opened, so bad input fails
  * the same way on every machine, with or without KVM.  The host unit tests
@@ -9,6 +9,7 @@
  * copied byte for byte to GUEST_LOAD_ADDR, entered at its first byte.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -20,60 +21,135 @@
 /* KVM_SET_USER_MEMORY_REGION wants whole pages. */
 #define GUEST_PAGE_SIZE 0x1000
 
-/*
- * "2M", "64K", "1G", "4096" or "0x200000" -> bytes.  Returns 0, -EINVAL for
- * text that is not a size or not a whole number of pages, -ERANGE outside
- * [GUEST_MEM_MIN, GUEST_MEM_MAX].
- */
-int parse_size(const char *text, uint64_t *size)
-{
-	unsigned long long value;
-	unsigned int shift = 0;
-	char *end;
+#define DECIMAL		10
+#define HEXADECIMAL	16
+#define SIZE_UNIT_SHIFT 10 /* K, M, G: each 1024 times the one before */
 
-	if (text[0] < '0' || text[0] > '9')
-		return -EINVAL; /* strtoull would accept "-1" and " 1" */
-	errno = 0;
-	value = strtoull(text, &end, 0);
-	if (errno)
-		return -ERANGE;
-	switch (*end) {
-	case 'G':
-		shift += 10; /* fall through */
-	case 'M':
-		shift += 10; /* fall through */
-	case 'K':
-		shift += 10;
-		end++;
-		break;
-	}
-	if (*end != '\0' || end == text)
-		return -EINVAL;
-	if (value > (uint64_t)GUEST_MEM_MAX >> shift)
-		return -ERANGE;
-	value <<= shift;
-	if (value < GUEST_MEM_MIN)
-		return -ERANGE;
-	if (value % GUEST_PAGE_SIZE)
-		return -EINVAL;
-	*size = value;
-	return 0;
+static const char *const number_errors[] = {
+	[NUMBER_OK] = "a number",
+	[NUMBER_MALFORMED] = "not a number of the forms --help lists",
+	[NUMBER_LEADING_ZERO] = "a leading zero, which C reads as octal",
+	[NUMBER_OUT_OF_RANGE] = "out of range",
+	[NUMBER_NOT_PAGES] = "not a whole number of 4K pages",
+};
+
+const char *number_error_text(enum number_error err)
+{
+	return number_errors[err];
 }
 
-/* "1".."max" -> a count.  Returns 0, or -EINVAL for anything else. */
-int parse_count(const char *text, unsigned int max, unsigned int *count)
+/* The value of digit c in base, or -1. */
+static int digit_value(char c, unsigned int base)
 {
-	unsigned long value;
-	char *end;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (base == HEXADECIMAL && c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (base == HEXADECIMAL && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
-	if (text[0] < '1' || text[0] > '9')
-		return -EINVAL; /* no sign, no space, no leading zero */
-	errno = 0;
-	value = strtoul(text, &end, 10);
-	if (errno || *end != '\0' || value > max)
-		return -EINVAL;
+/*
+ * The digits at *text, in base, as a 64-bit value; *text moves past them.
+ * Our own loop, not strtoull(): that one would skip spaces, take a sign,
+ * and accept a second "0x".
+ */
+static enum number_error parse_digits(const char **text, unsigned int base,
+				      uint64_t *value)
+{
+	const char *p = *text;
+	uint64_t v = 0;
+	int d;
+
+	if (digit_value(*p, base) < 0)
+		return NUMBER_MALFORMED;
+	for (; (d = digit_value(*p, base)) >= 0; p++) {
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			return NUMBER_OUT_OF_RANGE;
+		v = v * base + (uint64_t)d;
+	}
+	*text = p;
+	*value = v;
+	return NUMBER_OK;
+}
+
+/*
+ * The base a number is written in: hexadecimal after "0x", else decimal.
+ * A leading zero before more digits is refused: C reads 010 as 8.
+ */
+static enum number_error number_base(const char **text, unsigned int *base)
+{
+	const char *p = *text;
+
+	*base = DECIMAL;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		*base = HEXADECIMAL;
+		*text = p + 2;
+	} else if (p[0] == '0' && digit_value(p[1], DECIMAL) >= 0) {
+		return NUMBER_LEADING_ZERO;
+	}
+	return NUMBER_OK;
+}
+
+/*
+ * "2097152", "0x200000", "2048K", "2M" -> bytes: a number, then K, M or G
+ * if you like.  Returns NUMBER_OK and sets *size, or says why not: a size
+ * must be [GUEST_MEM_MIN, GUEST_MEM_MAX] and whole pages.
+ */
+enum number_error parse_size(const char *text, uint64_t *size)
+{
+	unsigned int base, shift = 0;
+	enum number_error err;
+	uint64_t value;
+
+	err = number_base(&text, &base);
+	if (err == NUMBER_OK)
+		err = parse_digits(&text, base, &value);
+	if (err != NUMBER_OK)
+		return err;
+	switch (*text) {
+	case 'G':
+		shift += SIZE_UNIT_SHIFT; /* fall through */
+	case 'M':
+		shift += SIZE_UNIT_SHIFT; /* fall through */
+	case 'K':
+		shift += SIZE_UNIT_SHIFT;
+		text++;
+		break;
+	}
+	if (*text != '\0')
+		return NUMBER_MALFORMED;
+	if (value > (uint64_t)GUEST_MEM_MAX >> shift ||
+	    value << shift < GUEST_MEM_MIN)
+		return NUMBER_OUT_OF_RANGE;
+	if ((value << shift) % GUEST_PAGE_SIZE)
+		return NUMBER_NOT_PAGES;
+	*size = value << shift;
+	return NUMBER_OK;
+}
+
+/* "1".."max", decimal, -> a count.  Returns NUMBER_OK, or says why not. */
+enum number_error parse_count(const char *text, unsigned int max,
+			      unsigned int *count)
+{
+	enum number_error err;
+	unsigned int base;
+	uint64_t value;
+
+	err = number_base(&text, &base);
+	if (err == NUMBER_OK && base != DECIMAL)
+		err = NUMBER_MALFORMED;
+	if (err == NUMBER_OK)
+		err = parse_digits(&text, base, &value);
+	if (err != NUMBER_OK)
+		return err;
+	if (*text != '\0')
+		return NUMBER_MALFORMED;
+	if (value < 1 || value > max)
+		return NUMBER_OUT_OF_RANGE;
 	*count = (unsigned int)value;
-	return 0;
+	return NUMBER_OK;
 }
 
 /* book:begin image_load */

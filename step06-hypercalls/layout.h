@@ -34,12 +34,16 @@
 #define GUEST_STACK_TOP	  0x8000
 #define GUEST_LOAD_ADDR	  0x8000
 
-/* Guest RAM: [0, mem_size).  The long-mode page tables map the first GiB. */
+/* Units of sizes, for people: KiB and MiB. */
+#define KIB 0x400
+#define MIB 0x100000
+
+/* Guest RAM: [0, mem_size).  Long mode's page tables map the first GiB. */
 #define GUEST_MEM_DEFAULT 0x200000
 #define GUEST_MEM_MIN	  0x10000
 #define GUEST_MEM_MAX	  0x20000000
 
-/* A device register above the largest RAM: a write to it is KVM_EXIT_MMIO. */
+/* A device register above the largest RAM: writing it is KVM_EXIT_MMIO. */
 #define GUEST_MMIO_RESULT 0x20000000
 
 /*

@@ -26,6 +26,34 @@
 #define EFER_LME (1ULL << 8)  /* Long Mode Enable */
 #define EFER_LMA (1ULL << 10) /* Long Mode Active */
 
+/*
+ * A segment descriptor as "Segment Descriptors" draws it, field by field
+ * from bit 0 up.  The System V ABI allocates bit-fields from the least
+ * significant bit, which Linux's struct desc_struct relies on too.
+ */
+struct seg_desc {
+	uint64_t limit_15_0 : 16; /* Segment Limit 15:00 */
+	uint64_t base_15_0 : 16;  /* Base Address 15:00 */
+	uint64_t base_23_16 : 8;  /* Base 23:16 */
+	uint64_t type : 4;	  /* Type (below) */
+	uint64_t s : 1;		  /* S: 1 code or data, 0 system */
+	uint64_t dpl : 2;	  /* DPL: Descriptor Privilege Level */
+	uint64_t p : 1;		  /* P: Segment Present */
+	uint64_t limit_19_16 : 4; /* Seg. Limit 19:16 */
+	uint64_t avl : 1;	  /* AVL: for use by system software */
+	uint64_t l : 1;		  /* L: 64-bit code segment */
+	uint64_t db : 1;	  /* D/B: default operation size 32 bits */
+	uint64_t g : 1;		  /* G: the limit counts 4 KiB units */
+	uint64_t base_31_24 : 8;  /* Base 31:24 */
+};
+_Static_assert(sizeof(struct seg_desc) == 8, "a descriptor is 8 bytes");
+
+/* With G=1 the 20-bit limit counts 4 KiB units: shift by 12 ... */
+#define SEG_GRANULARITY_SHIFT 12
+/* ... and the low 12 bits of the byte limit are all ones. */
+#define SEG_GRANULARITY_MASK ((1U << SEG_GRANULARITY_SHIFT) - 1)
+#define SEG_LIMIT_4G	     0xffffffff /* a flat segment: all of 4 GiB */
+
 /* Segment types with S=1, "Code- and Data-Segment Descriptor Types". */
 #define SEG_TYPE_DATA_RW_ACCESSED 0x3 /* read/write, accessed */
 #define SEG_TYPE_CODE_XR_ACCESSED 0xB /* execute/read, accessed */
@@ -45,9 +73,9 @@ static const char *const mode_names[MODE_COUNT] = {
 
 /* The width of the guest's answer: a 16-, 32- or 64-bit register. */
 static const size_t mode_widths[MODE_COUNT] = {
-	[MODE_REAL] = 2,
-	[MODE_PROTECTED] = 4,
-	[MODE_LONG] = 8,
+	[MODE_REAL] = sizeof(uint16_t),
+	[MODE_PROTECTED] = sizeof(uint32_t),
+	[MODE_LONG] = sizeof(uint64_t),
 };
 
 const char *mode_name(enum cpu_mode mode)
@@ -80,19 +108,19 @@ int mode_parse(const char *name, enum cpu_mode *mode)
  * and encode it into the 8-byte format the SDM defines.
  */
 static const struct kvm_segment gdt_template[GDT_ENTRIES] = {
-	[GDT_CODE32] = { .limit = 0xffffffff,
+	[GDT_CODE32] = { .limit = SEG_LIMIT_4G,
 			 .type = SEG_TYPE_CODE_XR_ACCESSED,
 			 .present = 1,
 			 .s = 1,
 			 .db = 1,
 			 .g = 1 },
-	[GDT_DATA] = { .limit = 0xffffffff,
+	[GDT_DATA] = { .limit = SEG_LIMIT_4G,
 		       .type = SEG_TYPE_DATA_RW_ACCESSED,
 		       .present = 1,
 		       .s = 1,
 		       .db = 1,
 		       .g = 1 },
-	[GDT_CODE64] = { .limit = 0xffffffff,
+	[GDT_CODE64] = { .limit = SEG_LIMIT_4G,
 			 .type = SEG_TYPE_CODE_XR_ACCESSED,
 			 .present = 1,
 			 .s = 1,
@@ -100,40 +128,60 @@ static const struct kvm_segment gdt_template[GDT_ENTRIES] = {
 			 .g = 1 },
 };
 
-/* "Segment Descriptors": base and limit are scattered across the 8 bytes. */
+/*
+ * "Segment Descriptors": base and limit are scattered across the 8 bytes;
+ * the fields' names say which bits of the base or limit each one holds.
+ */
 uint64_t gdt_encode(const struct kvm_segment *seg)
 {
-	uint64_t limit = seg->g ? seg->limit >> 12 : seg->limit;
-	uint64_t base = seg->base;
+	uint32_t limit =
+		seg->g ? seg->limit >> SEG_GRANULARITY_SHIFT : seg->limit;
+	struct seg_desc d = {
+		.limit_15_0 = limit,
+		.base_15_0 = seg->base,
+		.base_23_16 = seg->base >> 16,
+		.type = seg->type,
+		.s = seg->s,
+		.dpl = seg->dpl,
+		.p = seg->present,
+		.limit_19_16 = limit >> 16,
+		.avl = seg->avl,
+		.l = seg->l,
+		.db = seg->db,
+		.g = seg->g,
+		.base_31_24 = seg->base >> 24,
+	};
+	uint64_t desc;
 
-	return (limit & 0xffff) | (base & 0xffffff) << 16 |
-	       (uint64_t)(seg->type & 0xf) << 40 | (uint64_t)seg->s << 44 |
-	       (uint64_t)(seg->dpl & 3) << 45 | (uint64_t)seg->present << 47 |
-	       (limit >> 16 & 0xf) << 48 | (uint64_t)seg->avl << 52 |
-	       (uint64_t)seg->l << 53 | (uint64_t)seg->db << 54 |
-	       (uint64_t)seg->g << 55 | (base >> 24 & 0xff) << 56;
+	memcpy(&desc, &d, sizeof(desc));
+	return desc;
 }
 /* book:end gdt */
 
 /* What the CPU loads into a segment register's hidden part on a mov/jmp. */
 struct kvm_segment gdt_decode(uint64_t desc, uint16_t selector)
 {
-	uint32_t limit = (desc & 0xffff) | (desc >> 48 & 0xf) << 16;
-	struct kvm_segment seg = {
-		.base = (desc >> 16 & 0xffffff) | (desc >> 56 & 0xff) << 24,
-		.selector = selector,
-		.type = desc >> 40 & 0xf,
-		.s = desc >> 44 & 1,
-		.dpl = desc >> 45 & 3,
-		.present = desc >> 47 & 1,
-		.avl = desc >> 52 & 1,
-		.l = desc >> 53 & 1,
-		.db = desc >> 54 & 1,
-		.g = desc >> 55 & 1,
-	};
+	struct seg_desc d;
+	uint32_t limit;
 
-	seg.limit = seg.g ? limit << 12 | 0xfff : limit;
-	return seg;
+	memcpy(&d, &desc, sizeof(d));
+	limit = (uint32_t)d.limit_19_16 << 16 | d.limit_15_0;
+	return (struct kvm_segment){
+		.base = (uint64_t)d.base_31_24 << 24 | d.base_23_16 << 16 |
+			d.base_15_0,
+		.limit = d.g ? limit << SEG_GRANULARITY_SHIFT |
+					 SEG_GRANULARITY_MASK
+			     : limit,
+		.selector = selector,
+		.type = d.type,
+		.s = d.s,
+		.dpl = d.dpl,
+		.present = d.p,
+		.avl = d.avl,
+		.l = d.l,
+		.db = d.db,
+		.g = d.g,
+	};
 }
 
 void gdt_build(uint64_t gdt[GDT_ENTRIES])

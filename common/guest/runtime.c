@@ -9,11 +9,16 @@
  */
 #include "runtime.h"
 
+#define U64_DIGITS_MAX	20 /* 2^64 - 1 has 20 decimal digits */
+#define DECIMAL		10
+#define HEXADECIMAL	16
+#define PRINTF_LINE_MAX 256 /* printf's buffer: one PUTS per call */
+
 /* book:begin calls */
 _Noreturn void exit(int code)
 {
 	for (;;) /* EXIT does not return; if the VMM says no, insist */
-		hypercall(HC_EXIT, (uint64_t)code & 0xff, 0, 0, 0);
+		hypercall(HC_EXIT, (uint64_t)code & HC_EXIT_CODE_MAX, 0, 0, 0);
 }
 
 int putchar(int c)
@@ -85,7 +90,7 @@ static void emit(struct out *o, char c)
 static void emit_number(struct out *o, uint64_t value, unsigned int base,
 			int negative, int width, char pad)
 {
-	char digits[24];
+	char digits[U64_DIGITS_MAX];
 	int n = 0;
 
 	do {
@@ -103,62 +108,78 @@ static void emit_number(struct out *o, uint64_t value, unsigned int base,
 }
 
 /* book:begin vsnprintf */
+/* A conversion's flags: the 0 flag, a width, l, ll or z. */
+struct spec {
+	char pad;  /* ' ', or '0' with the 0 flag */
+	int width; /* at least this many characters */
+	int longs; /* l or z: 64 bits */
+	char conv; /* d i u x p s c, or anything else (printed as is) */
+};
+
+/* Print one argument as spec says. */
+static void emit_conversion(struct out *o, const struct spec *sp, va_list *ap)
+{
+	switch (sp->conv) {
+	case 'd':
+	case 'i': {
+		int64_t v = sp->longs ? va_arg(*ap, int64_t) : va_arg(*ap, int);
+		uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+		emit_number(o, mag, DECIMAL, v < 0, sp->width, sp->pad);
+		break;
+	}
+	case 'u':
+	case 'x':
+		emit_number(o,
+			    sp->longs ? va_arg(*ap, uint64_t)
+				      : va_arg(*ap, unsigned int),
+			    sp->conv == 'u' ? DECIMAL : HEXADECIMAL, 0,
+			    sp->width, sp->pad);
+		break;
+	case 'p':
+		emit(o, '0');
+		emit(o, 'x');
+		emit_number(o, (uintptr_t)va_arg(*ap, void *), HEXADECIMAL, 0,
+			    sp->width, sp->pad);
+		break;
+	case 's':
+		for (const char *s = va_arg(*ap, const char *); *s; s++)
+			emit(o, *s);
+		break;
+	case 'c':
+		emit(o, (char)va_arg(*ap, int));
+		break;
+	default:
+		emit(o, sp->conv); /* "%%" and anything unknown */
+		break;
+	}
+}
+
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
+	va_list args; /* a va_list of our own, to pass by address */
 
+	va_copy(args, ap);
 	for (; *fmt; fmt++) {
-		int longs = 0, width = 0;
-		char pad = ' ';
+		struct spec sp = { .pad = ' ' };
 
 		if (*fmt != '%') {
 			emit(&o, *fmt);
 			continue;
 		}
 		if (*++fmt == '0')
-			pad = '0';
+			sp.pad = '0';
 		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		while (*fmt == 'l' || *fmt == 'z')
-			longs = *fmt++ == 'z' ? 2 : longs + 1;
-		switch (*fmt) {
-		case 'd':
-		case 'i': {
-			int64_t v =
-				longs ? va_arg(ap, int64_t) : va_arg(ap, int);
-			uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-			emit_number(&o, mag, 10, v < 0, width, pad);
-			break;
-		}
-		case 'u':
-		case 'x':
-			emit_number(&o,
-				    longs ? va_arg(ap, uint64_t)
-					  : va_arg(ap, unsigned int),
-				    *fmt == 'u' ? 10 : 16, 0, width, pad);
-			break;
-		case 'p':
-			emit(&o, '0');
-			emit(&o, 'x');
-			emit_number(&o, (uintptr_t)va_arg(ap, void *), 16, 0,
-				    width, pad);
-			break;
-		case 's':
-			for (const char *s = va_arg(ap, const char *); *s; s++)
-				emit(&o, *s);
-			break;
-		case 'c':
-			emit(&o, (char)va_arg(ap, int));
-			break;
-		case '\0':
-			fmt--; /* a lone '%' at the end */
-			break;
-		default:
-			emit(&o, *fmt); /* "%%" and anything unknown */
-			break;
-		}
+			sp.width = sp.width * DECIMAL + (*fmt++ - '0');
+		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
+			sp.longs = 1; /* l, ll, z: all 64 bits here */
+		if (*fmt == '\0')
+			break; /* a lone '%' at the end */
+		sp.conv = *fmt;
+		emit_conversion(&o, &sp, &args);
 	}
+	va_end(args);
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = '\0';
 	return (int)o.len;
@@ -169,7 +190,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 /* Format into a buffer, then one PUTS: one exit per printf, not per byte. */
 int printf(const char *fmt, ...)
 {
-	char buf[256];
+	char buf[PRINTF_LINE_MAX];
 	va_list ap;
 	int len;
 

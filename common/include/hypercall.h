@@ -6,8 +6,17 @@
  * the whole contract; the chapter "Hypercalls" (book/06) explains it.
  *
  * Spec: our own ABI.  It rides on port I/O ("IN/OUT" in the Intel SDM
- * Vol. 2; KVM_EXIT_IO in Documentation/virt/kvm/api.rst) because KVM keeps
- * VMCALL/VMMCALL for itself: a userspace VMM never sees them.
+ * Vol. 2; KVM_EXIT_IO in Documentation/virt/kvm/api.rst, "The kvm_run
+ * structure").  Why not VMCALL (VMMCALL on AMD), the instructions made for
+ * this?  KVM handles them in the kernel: its own KVM_HC_* calls, and
+ * -KVM_ENOSYS for any other number (-KVM_EPERM when the guest is not at
+ * CPL 0).  A userspace VMM sees them only when it takes on another
+ * hypervisor's hypercall ABI: Xen's (KVM_XEN_HVM_CONFIG with
+ * KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, Linux 5.12 and later: they exit as
+ * KVM_EXIT_XEN) or Hyper-V's (the calls KVM does not handle exit as
+ * KVM_EXIT_HYPERV).  An OUT to a port that no in-kernel device claims
+ * reaches userspace on every KVM, Intel and AMD alike, with nothing to
+ * set up; the exit costs the same.
  *
  * A call:
  *   RAX = the number (enum hc_number)
@@ -17,16 +26,16 @@
  * Every other register is preserved.  Guest addresses (gpa) are
  * guest-physical; the VMM checks every (gpa, len) against guest RAM.
  *
- * Only a one-byte OUT rings the doorbell.  Any other access to HC_PORT is
- * refused: a 2- or 4-byte OUT gets -EINVAL in RAX and does nothing else; an
- * IN reads all ones, as from a port with nothing behind it.
+ * Only a one-byte, non-string OUT rings the doorbell: "OUT HC_PORT, AL",
+ * or "OUT DX, AL" with DX = HC_PORT (KVM_EXIT_IO cannot tell the two
+ * apart, and need not).  Any other access to HC_PORT is refused: a 2- or
+ * 4-byte OUT, and each byte of a string OUTSB, REP or not, gets -EINVAL in
+ * RAX and does nothing else; an IN reads all ones, as from a port with
+ * nothing behind it.
  *
  * Errors: EINVAL (an argument out of range), EFAULT (a gpa range outside
  * RAM), E2BIG (PUTS longer than HC_PUTS_MAX), ENOSPC (the console budget
  * is spent), ENOSYS (no such call); Linux's numbers.
- *
- * The numbers of the first two calls are those of the TinyVMM seed on
- * Hypervisor.framework (HVC #0 with X0 = 0 exit, 1 putchar).
  */
 #ifndef HYPERCALL_H
 #define HYPERCALL_H
@@ -45,7 +54,8 @@ enum hc_number {
 	HC_COUNT
 };
 
-#define HC_PUTS_MAX 4096 /* longer strings: split them */
+#define HC_PUTS_MAX	 4096 /* longer strings: split them */
+#define HC_EXIT_CODE_MAX 255  /* EXIT: what a process exit status can carry */
 
 /*
  * The console budget: all the output of one VM (PUTCHAR, PUTS and the

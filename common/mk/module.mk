@@ -8,8 +8,11 @@
 #   LAB_FLAGS  more lab-run options      (e.g. --reports-skip, --modules kvm_intel)
 #   LAB_FILES  more files for the VM     (next to lab.sh in /lab/$(STEP))
 #   DEPS       more prerequisites of the module build (generated headers, ...)
+#   USES_COMMON  the files of common/ the step uses (paths under common/, a
+#              folder for all its files): read by common/step-diff, which
+#              counts them in `make diff` and checks them against the includes
 #
-# Targets:
+# Targets (all, run, test and load first install what is missing, see setup.mk):
 #   all    build the module(s) against the lab kernel's headers
 #   run    run lab.sh in the lab VM; ends with the step's verdict line
 #   test   run, then test.sh on the console log, then the Check unit tests
@@ -32,6 +35,7 @@ KDIR = $(shell $(LAB)/lab-assets kdir)
 
 .PHONY: all run test load clean bundle lab-info
 .DEFAULT_GOAL := all
+include $(TOP)/common/mk/setup.mk
 
 all: $(KOS)
 
@@ -39,6 +43,7 @@ all: $(KOS)
 # everything when the lab kernel (its headers) changed, which make alone
 # would not notice.
 .PHONY: $(KOS)
+$(KOS) $(LAB_FILES): | ensure-setup
 $(KOS): $(DEPS)
 	@kdir="$(KDIR)" && [ -d "$$kdir" ] || { echo "$(STEP): no kernel headers (lab-assets kdir failed)" >&2; exit 1; }; \
 	$(MAKE) --no-print-directory -C "$$kdir" M=$(CURDIR) modules
@@ -51,15 +56,15 @@ bundle: $(KOS) lab.sh $(LAB_FILES)
 	@cd $(BUNDLE) && strip --strip-debug $(KOS)
 
 # A step that does not build still ends `make run` with its verdict.
-run:
+run: ensure-setup
 	@$(MAKE) bundle || { mkdir -p build; echo "$(STEP): FAIL reason=build" | tee build/run.log; exit 1; }
 	@$(LAB)/run-step --step $(STEP) --log build/run.log -- \
 		--needs $(LAB_NEEDS) --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE)
 
-test:
+test: ensure-setup
 	@$(TOP)/tests/step-test $(STEP) $(if $(RUN_LOG),--log $(RUN_LOG))
 
-load: lab.sh
+load: ensure-setup lab.sh
 	@$(LAB)/host-load --step $(STEP) $(foreach m,$(MODULE),--module $(m)) \
 		$(if $(LOAD_ARGS),--args "$(LOAD_ARGS)")
 

@@ -11,13 +11,19 @@
 #   LAB_CPUS    CPUs of the lab VM (default 1)
 #   LAB_FLAGS   more lab-run options
 #   LAB_FILES   more files for the VM (next to lab.sh in /lab/$(STEP))
+#   USES_COMMON the files of common/ the step uses (paths under common/, a
+#               folder for all its files), e.g. include/hypercall.h guest:
+#               read by common/step-diff, which counts them in `make diff` and
+#               checks them against the step's includes
 #
-# Targets:
+# Targets (all, run and test first install what is missing, see setup.mk):
 #   all    build the VMM and the guests, and the bundle build/lab/$(STEP)/
 #          (vmm, guests, lab.sh): what lab.sh runs, in the lab VM or here
-#   run    run lab.sh where KVM is real: on this host when /dev/kvm is
-#          hardware-accelerated (or LAB_ENGINE=host-kvm), else in the lab VM
-#          (QEMU TCG -cpu max, kvm + kvm_amd loaded); ends with the verdict
+#   run    run lab.sh where KVM is real, as lab-engine decides for a step
+#          that needs kvm-userspace: on this host when its /dev/kvm is
+#          hardware-accelerated (engine host-kvm), else in the lab VM (QEMU
+#          TCG -cpu max with kvm + kvm_amd loaded: qemu-tcg; or qemu-kvm with
+#          nested virtualization); ends with the verdict
 #   test   run, then test.sh on the console log, then the Check unit tests
 #   clean  remove what the build made
 #
@@ -45,6 +51,11 @@ HEADERS    := $(wildcard *.h) $(wildcard $(TOP)/common/include/*.h)
 
 .PHONY: all run test clean bundle
 .DEFAULT_GOAL := all
+include $(TOP)/common/mk/setup.mk
+
+# Everything is built from these: they wait for the setup (even with -j).
+build/vmm build/layout.inc build/guest/start.o build/guest/runtime.o \
+	build/guest/guest.ld $(C_GUESTS:%=build/guest/%.o) $(LAB_FILES): | ensure-setup
 
 all: bundle
 
@@ -90,25 +101,16 @@ bundle: build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES)
 	@rm -rf $(BUNDLE) && mkdir -p $(BUNDLE)
 	@cp build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES) $(BUNDLE)/
 
-# KVM that is real: /dev/kvm opens and the CPU advertises VT-x or AMD-V.
-HOST_KVM = $(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] && \
-	grep -qw -e vmx -e svm /proc/cpuinfo && echo yes)
-
+# Where it runs is lab-engine's decision (--needs kvm-userspace): lab-run
+# runs lab.sh on this host (host-kvm) or boots the lab VM, and sets
+# LAB_ENGINE to the engine it used either way.
 # A step that does not build still ends `make run` with its verdict.
-run:
+run: ensure-setup
 	@$(MAKE) bundle || { mkdir -p build; echo "$(STEP): FAIL reason=build" | tee build/run.log; exit 1; }
-	@if [ "$(LAB_ENGINE)" = host-kvm ] || \
-	    { [ -z "$(LAB_ENGINE)" ] && [ "$(HOST_KVM)" = yes ]; }; then \
-		echo "$(STEP): running on this host's hardware-accelerated /dev/kvm"; \
-		$(LAB)/run-step --step $(STEP) --log build/run.log --direct -- \
-			env LAB_ENGINE=host-kvm LAB_CPUS=$$(nproc) \
-			sh -c 'cd $(BUNDLE) && exec sh ./lab.sh'; \
-	else \
-		$(LAB)/run-step --step $(STEP) --log build/run.log -- \
-			--needs kvm --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE); \
-	fi
+	@$(LAB)/run-step --step $(STEP) --log build/run.log -- \
+		--needs kvm-userspace --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE)
 
-test:
+test: ensure-setup
 	@$(TOP)/tests/step-test $(STEP) $(if $(RUN_LOG),--log $(RUN_LOG))
 
 clean:

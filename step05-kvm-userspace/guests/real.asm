@@ -1,4 +1,4 @@
-; real.asm - a 16-bit real-mode guest for step05's vmm.
+; real.asm - a 16-bit real-mode guest for the vmm.
 ;
 ; Runs: inside the VM, in real-address mode (CS = DS = 0, IP = GUEST_LOAD_ADDR),
 ; as set up by setup_real_mode() in x86_modes.c.

@@ -1,6 +1,6 @@
 /*
- * hello.c - the TinyVMM demo as a KVM guest: say hello, count, time the
- * hypercall round trip, exit.
+ * hello.c - a guest that says hello as the VM it is, counts, times the
+ * hypercall round trip, and exits.
  *
  * Runs: inside the VM, freestanding C in 64-bit long mode on the runtime in
  * common/guest (run with `vmm --vms 2 hello.bin`: one copy per VM).

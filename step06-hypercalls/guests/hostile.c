@@ -1,9 +1,10 @@
 /*
  * hostile.c - a guest that attacks the hypercall ABI and checks each
  * answer: bad pointers, lengths that overflow, unknown numbers, arguments
- * out of range, a flood of such calls, the doorbell rung the wrong way,
+ * out of range, a flood of such calls, the doorbell rung the wrong way
+ * (string OUTs included),
  * escape sequences for the host's terminal, accesses to memory that is not
- * there, and a flood of output.
+ * there, lines that imitate the VMM's, and a flood of output.
  *
  * Runs: inside the VM, freestanding C in 64-bit long mode on the runtime in
  * common/guest.
@@ -26,10 +27,15 @@
 #define ENOSPC 28
 #define ENOSYS 38
 
-#define FLOOD	   10000
-#define MMIO_FLOOD 100
-#define U64_MAX	   0xffffffffffffffffULL
-#define FLOOD_LINE 64 /* bytes per line of the output flood */
+#define FLOOD	      10000
+#define MMIO_FLOOD    100
+#define U64_MAX	      0xffffffffffffffffULL
+#define LOW_RAM	      0x1000 /* a guest-physical address in RAM, below the image */
+#define XORSHIFT_SEED 0x9e3779b97f4a7c15ULL /* any nonzero 64-bit state */
+#define NEAR_END_MASK 0x3f /* ... and up to 63 bytes below 2^64 */
+#define FLOOD_LINE    64   /* bytes per line of the output flood */
+/* Longer than the line the parent relays at once (vms.c). */
+#define LONG_LINE 1024
 
 static int rejected, wrong;
 
@@ -88,7 +94,7 @@ static uint64_t ring_inl(uint64_t rax)
 /* book:begin attacks */
 static void attack_pointers(uint64_t mem)
 {
-	struct hc_vminfo *info = (struct hc_vminfo *)0x100;
+	struct hc_vminfo *info = (struct hc_vminfo *)LOW_RAM;
 
 	expect("PUTS at the end of RAM", hypercall(HC_PUTS, mem, 1, 0, 0),
 	       EFAULT);
@@ -100,9 +106,9 @@ static void attack_pointers(uint64_t mem)
 	       hypercall(HC_PUTS, mem - HC_PUTS_MAX + 1, HC_PUTS_MAX, 0, 0),
 	       EFAULT);
 	expect("PUTS with len = 2^64 - 1",
-	       hypercall(HC_PUTS, 0x1000, U64_MAX, 0, 0), E2BIG);
+	       hypercall(HC_PUTS, LOW_RAM, U64_MAX, 0, 0), E2BIG);
 	expect("PUTS longer than HC_PUTS_MAX",
-	       hypercall(HC_PUTS, 0x1000, HC_PUTS_MAX + 1, 0, 0), E2BIG);
+	       hypercall(HC_PUTS, LOW_RAM, HC_PUTS_MAX + 1, 0, 0), E2BIG);
 	expect("VMINFO into the last 8 bytes of RAM",
 	       hypercall(HC_VMINFO, mem - 8, sizeof(*info), 0, 0), EFAULT);
 	expect("VMINFO at gpa 2^64 - 8",
@@ -127,7 +133,7 @@ static void attack_numbers(void)
 /* FLOOD calls, cycling through three kinds of garbage. */
 static void attack_flood(uint64_t mem)
 {
-	uint64_t x = 0x9e3779b97f4a7c15ULL; /* xorshift64 state */
+	uint64_t x = XORSHIFT_SEED; /* xorshift64 (Marsaglia), 13 7 17 */
 
 	for (int i = 0; i < FLOOD; i++) {
 		x ^= x << 13;
@@ -146,8 +152,9 @@ static void attack_flood(uint64_t mem)
 			break;
 		default: /* a length that wraps */
 			expect("flood: VMINFO wrapping",
-			       hypercall(HC_VMINFO, U64_MAX - (x & 0x3f), 80, 0,
-					 0),
+			       hypercall(HC_VMINFO,
+					 U64_MAX - (x & NEAR_END_MASK),
+					 sizeof(struct hc_vminfo), 0, 0),
 			       EFAULT);
 			break;
 		}
@@ -169,6 +176,60 @@ static void attack_doorbell(void)
 	if (expect_value("IN EAX from the doorbell", ring_inl(U64_MAX - 1),
 			 0xffffffffULL))
 		rejected++;
+}
+
+/*
+ * String OUTs at the doorbell, with a valid call in RAX: PUTCHAR('Z').
+ * KVM hands each byte of an OUTSB over as a one-byte OUT, exactly like the
+ * doorbell's; none of them is a call.  Each exit is refused with -EINVAL
+ * in RAX, so a REP OUTSB cannot chain calls (the first call's result
+ * becoming the next one's number), and nothing is printed.
+ */
+static int64_t ring_rep_outsb(uint64_t nr, uint64_t count)
+{
+	const char *p = "ZZZ";
+
+	__asm__ volatile("rep outsb"
+			 : "+a"(nr), "+S"(p), "+c"(count)
+			 : "b"((uint64_t)'Z'), "d"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+static int64_t ring_outsb(uint64_t nr)
+{
+	const char *p = "Z";
+
+	__asm__ volatile("outsb"
+			 : "+a"(nr), "+S"(p)
+			 : "b"((uint64_t)'Z'), "d"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+/*
+ * An OUTSB and, right after it, the doorbell itself.  KVM emulates the
+ * OUTSB and leaves RIP past it, on the OUT, before it exits to the VMM:
+ * only the OUT is a call, and it finds -EINVAL in RAX, no such number.
+ */
+static int64_t ring_outsb_then_out(uint64_t nr)
+{
+	const char *p = "Z";
+
+	__asm__ volatile("outsb\n\toutb %%al, %[port]"
+			 : "+a"(nr), "+S"(p)
+			 : "b"((uint64_t)'Z'), "d"(HC_PORT), [port] "i"(HC_PORT)
+			 : "memory");
+	return (int64_t)nr;
+}
+
+static void attack_string_out(void)
+{
+	expect("REP OUTSB of 3 bytes to the doorbell",
+	       ring_rep_outsb(HC_PUTCHAR, 3), EINVAL);
+	expect("OUTSB to the doorbell", ring_outsb(HC_PUTCHAR), EINVAL);
+	expect("OUTSB, then OUT AL to the doorbell",
+	       ring_outsb_then_out(HC_PUTCHAR), ENOSYS);
 }
 
 /*
@@ -206,6 +267,26 @@ static void attack_terminal(void)
 }
 
 /*
+ * Lines that look like the VMM's.  The guest prints the VMM's statistics
+ * line with a count of its own choosing: plainly; after a line so long
+ * that a relay might cut it there; and after the escape sequence that
+ * erases a terminal's line and a carriage return, which would hide
+ * whatever the VMM put before it.  None may pass for the VMM's line.
+ */
+static void attack_forgery(void)
+{
+	static const char forged[] =
+		"vmm: hypercalls: 999999, rejected: 999999\n";
+	static char line[LONG_LINE + sizeof(forged)];
+
+	printf("%s", forged);
+	memset(line, '-', LONG_LINE);
+	memcpy(line + LONG_LINE, forged, sizeof(forged) - 1);
+	puts_n(line, LONG_LINE + sizeof(forged) - 1);
+	printf("\033[2K\r%s", forged);
+}
+
+/*
  * The output flood, last: print until the console budget is spent.  PUTS
  * then writes what still fits (a short count), after that nothing at all
  * (-ENOSPC), and PUTCHAR is refused too.  After this the guest is mute.
@@ -238,8 +319,10 @@ int main(void)
 	attack_numbers();
 	attack_flood(info.mem_size);
 	attack_doorbell();
+	attack_string_out();
 	attack_missing_memory(info.mem_size);
 	attack_terminal();
+	attack_forgery();
 	printf("hostile: %d bad calls rejected as they should be, %d not; now the output flood\n",
 	       rejected, wrong);
 	attack_output();

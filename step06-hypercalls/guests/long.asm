@@ -1,4 +1,4 @@
-; long.asm - a 64-bit long-mode guest for step05's vmm.
+; long.asm - a 64-bit long-mode guest for the vmm.
 ;
 ; Runs: inside the VM, in 64-bit mode with paging: identity-mapped by the
 ; page tables the VMM built (setup_long_mode() in x86_modes.c).

@@ -1,4 +1,4 @@
-; protected.asm - a 32-bit protected-mode guest for step05's vmm.
+; protected.asm - a 32-bit protected-mode guest for the vmm.
 ;
 ; Runs: inside the VM, in 32-bit protected mode without paging, on the flat
 ; segments of the GDT the VMM wrote (setup_protected_mode() in x86_modes.c).

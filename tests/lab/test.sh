@@ -5,7 +5,10 @@
 # scripts fail on purpose, and checks that lab-run reports each failure as
 # it should: the in-VM status, a time-out that really kills the engine, a
 # kernel panic, bad engines and options, modules loaded with dependencies,
-# several bundles in one boot.
+# several bundles in one boot. Then lab-engine's decisions and refusals for
+# made-up hosts (an Intel laptop with nested VMX, an AMD host, a host without
+# /dev/kvm: lab-engine reads its host facts through LAB_TEST_* for this), and
+# the host-kvm path, where lab.sh runs on the host itself.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 lab=$top/common/lab
@@ -102,7 +105,7 @@ expect_match "the panic's own words" "$out" 'Kernel panic - not syncing: sysrq t
 # 5. Bad input: an unknown engine, an engine that cannot serve, bad options.
 out=$(LAB_ENGINE=vmware "$lab/lab-run" "$tmp/exit3" 2>&1)
 expect_status "an unknown LAB_ENGINE" $? 2
-expect_match "the valid engines are listed" "$out" "unknown LAB_ENGINE 'vmware'; valid engines: qemu-kvm qemu-tcg bochs"
+expect_match "the valid engines are listed" "$out" "unknown LAB_ENGINE 'vmware'; valid engines: qemu-kvm qemu-tcg bochs host-kvm\$"
 out=$(LAB_ENGINE=qemu-tcg "$lab/lab-run" --needs vmx "$tmp/exit3" 2>&1)
 expect_status "QEMU TCG for a VMX step" $? 126
 expect_match "is refused with the reason" "$out" 'cannot run a step that needs vmx: QEMU TCG does not emulate Intel VMX'
@@ -119,7 +122,7 @@ expect_status "a bundle without lab.sh" $? 2
 expect_match "names the bundle" "$out" "bundle '$tmp/nonexistent' has no lab.sh"
 out=$("$lab/lab-run" --needs gpu "$tmp/exit3" 2>&1)
 expect_status "an unknown --needs" $? 2
-expect_match "lists the valid needs" "$out" "--needs must be none, vmx or kvm, not 'gpu'"
+expect_match "lists the valid needs" "$out" "--needs must be one of: none vmx kvm kvm-userspace; not 'gpu'"
 
 # 6. An engine that is not installed, an asset that cannot be had.
 mkdir -p "$tmp/bin"
@@ -134,5 +137,130 @@ out=$(LAB_CACHE=$tmp/cache LAB_KRELEASE=6.1.0-999-cloud-amd64 "$lab/lab-run" "$t
 expect_status "a kernel apt cannot get" $? 126
 expect_match "names the package" "$out" 'linux-(image|headers)-6\.1\.0-999-cloud-amd64'
 expect_eq "leaves no half-fetched kernel in the cache" "$(ls -A "$tmp/cache" | grep -v '^debs$')" ""
+
+# 7. The engine is decided in one place: lab-engine, for made-up hosts.
+# mkhost NAME "CPU FLAGS" DEV_KVM(yes|no) KVM_INTEL_NESTED KVM_AMD_NESTED
+mkhost() {
+	h=$tmp/host-$1
+	mkdir -p "$h/module/kvm_intel/parameters" "$h/module/kvm_amd/parameters"
+	printf 'processor\t: 0\nflags\t\t: fpu pae %s lm\n' "$2" >"$h/cpuinfo"
+	[ "$3" = yes ] && : >"$h/kvm"
+	echo "$4" >"$h/module/kvm_intel/parameters/nested"
+	echo "$5" >"$h/module/kvm_amd/parameters/nested"
+}
+mkhost ci "" yes N 0           # this project's CI: AMD, no SVM shown, a software /dev/kvm
+mkhost nokvm "" no N 0         # no /dev/kvm at all
+mkhost intel-nested vmx yes Y 0 # an Intel laptop with kvm_intel nested=Y
+mkhost intel vmx yes N 0       # Intel, nested off
+mkhost amd-nested svm yes N 1  # AMD with kvm_amd nested=1
+# engine HOST ARGS... — lab-engine's answer (stdout and stderr) on HOST.
+engine() {
+	h=$tmp/host-$1
+	shift
+	LAB_TEST_CPUINFO=$h/cpuinfo LAB_TEST_DEV_KVM=$h/kvm LAB_TEST_SYS_MODULE=$h/module \
+		"$lab/lab-engine" "$@" 2>&1
+}
+# decides HOST "ENGINE-FOR-none vmx kvm kvm-userspace" — the four choices.
+decides() {
+	got=
+	for n in none vmx kvm kvm-userspace; do
+		got="$got $(LAB_ENGINE= engine "$1" --needs "$n")"
+	done
+	expect_eq "$1: the engines for none, vmx, kvm, kvm-userspace" "${got# }" "$2"
+}
+decides ci "qemu-tcg bochs qemu-tcg qemu-tcg"
+decides nokvm "qemu-tcg bochs qemu-tcg qemu-tcg"
+decides intel-nested "qemu-kvm qemu-kvm qemu-kvm host-kvm"
+decides intel "qemu-kvm bochs qemu-tcg host-kvm"
+decides amd-nested "qemu-kvm bochs qemu-kvm host-kvm"
+expect_eq "every engine is in the one list" "$("$lab/lab-engine" --list | awk '{ print $1 }' | tr '\n' ' ')" \
+	"qemu-kvm qemu-tcg bochs host-kvm "
+expect_match "--explain says why" "$(LAB_ENGINE= engine intel --needs kvm-userspace --explain)" \
+	"^lab-engine: host-kvm \\(this host's /dev/kvm is hardware-accelerated: the VMM runs here, no lab VM; host facts from LAB_TEST_\\* \\(a test\\)\\)$"
+
+# refuses HOST ENGINE NEEDS REASON [--reports-skip] — LAB_ENGINE=ENGINE is
+# refused (status 3) with exactly REASON.
+refuses() {
+	out=$(LAB_ENGINE=$2 engine "$1" --needs "$3" ${5:-})
+	expect_status "$1: LAB_ENGINE=$2 for a step that needs $3 is refused" $? 3
+	expect_eq "$1: LAB_ENGINE=$2 for $3: the reason" "$out" \
+		"lab-engine: LAB_ENGINE=$2 cannot run a step that needs $3: $4"
+}
+refuses ci host-kvm kvm-userspace "/dev/kvm is not hardware-accelerated here (/proc/cpuinfo has neither vmx nor svm: a software KVM)"
+refuses nokvm host-kvm kvm-userspace "there is no /dev/kvm on this host"
+refuses ci qemu-kvm none "/dev/kvm is not hardware-accelerated here (/proc/cpuinfo has neither vmx nor svm: a software KVM)"
+refuses intel-nested host-kvm none "host-kvm runs a userspace VMM on this host, and a step that needs none runs in a lab VM"
+refuses intel-nested host-kvm vmx "host-kvm runs a userspace VMM on this host, and a step that needs vmx runs in a lab VM"
+refuses intel-nested host-kvm kvm "host-kvm runs a userspace VMM on this host, and a step that needs kvm runs in a lab VM"
+refuses intel qemu-kvm vmx "QEMU+KVM offers VMX to the lab VM only on an Intel host with kvm_intel nested=Y"
+refuses amd-nested qemu-kvm vmx "QEMU+KVM offers VMX to the lab VM only on an Intel host with kvm_intel nested=Y"
+refuses intel qemu-kvm kvm-userspace "QEMU+KVM offers /dev/kvm inside the lab VM only with nested virtualization on (kvm_intel or kvm_amd nested=1)"
+refuses ci bochs kvm-userspace "KVM inside Bochs would take many minutes a step; use qemu-tcg"
+refuses ci qemu-tcg vmx "QEMU TCG does not emulate Intel VMX; use bochs"
+out=$(LAB_ENGINE=qemu-tcg engine ci --needs vmx --reports-skip)
+expect_eq "qemu-tcg for vmx is accepted when the step reports SKIP itself" "$out" qemu-tcg
+for e in qemu-kvm qemu-tcg bochs host-kvm; do
+	out=$(LAB_ENGINE=$e engine intel-nested --needs kvm-userspace)
+	case $e in
+	bochs) expect_status "intel-nested: LAB_ENGINE=bochs for kvm-userspace is refused" $? 3 ;;
+	*) expect_eq "intel-nested: LAB_ENGINE=$e for kvm-userspace is taken" "$out" "$e" ;;
+	esac
+done
+for f in README.md common/README.md; do
+	for e in $("$lab/lab-engine" --list | awk '{ print $1 }'); do
+		expect_match "$f names the engine $e and what it serves" "$(cat "$top/$f")" "\`$e\`.*(step|serves|for )"
+	done
+done
+
+# 8. host-kvm: no VM, lab.sh on this host, with the same contract. The made-
+# up Intel host makes lab-engine pick host-kvm; these bundles do not touch
+# /dev/kvm, so the facts being made up changes nothing they do.
+host() {
+	h=$tmp/host-intel
+	LAB_ENGINE= LAB_TEST_CPUINFO=$h/cpuinfo LAB_TEST_DEV_KVM=$h/kvm LAB_TEST_SYS_MODULE=$h/module "$@"
+}
+bundle env 'echo "engine=$LAB_ENGINE cpus=$LAB_CPUS krel=$LAB_KREL"'
+out=$(host "$lab/lab-run" --needs kvm-userspace --cpus 1 "$tmp/env" "$tmp/second" 2>&1)
+expect_status "host-kvm: the first failing bundle's status" $? 5
+expect_match "host-kvm: says where it runs" "$out" "^lab: running on this host's hardware-accelerated /dev/kvm \\(engine host-kvm, no lab VM; time-out 120 s\\)$"
+expect_match "host-kvm: lab.sh sees LAB_ENGINE=host-kvm, this host's CPUs and kernel" "$out" \
+	"^engine=host-kvm cpus=$(nproc) krel=$(uname -r)\$"
+expect_match "host-kvm: the bundle markers" "$out" '^lab: <== second status=5$'
+out=$(host env LAB_TIMEOUT=2 "$lab/run-step" --step step99-hang --log "$tmp/hang-host.log" -- --needs kvm-userspace "$tmp/hang" 2>&1)
+expect_status "host-kvm: a time-out fails the run" $? 1
+expect_match "host-kvm: the time-out is named" "$out" '^lab: time-out: hang/lab.sh did not finish within 2 s and was stopped \(LAB_TIMEOUT=2\)$'
+expect_eq "host-kvm: the verdict says why" "$(tail -n 1 "$tmp/hang-host.log")" "step99-hang: FAIL reason=lab-time-out"
+bundle hosthang 'echo hanging; sleep 613'
+h=$tmp/host-intel
+LAB_ENGINE= LAB_TEST_CPUINFO=$h/cpuinfo LAB_TEST_DEV_KVM=$h/kvm LAB_TEST_SYS_MODULE=$h/module \
+	"$lab/lab-run" --needs kvm-userspace "$tmp/hosthang" >/dev/null 2>&1 &
+p=$!
+i=0
+while ! pgrep -f '^sleep 613$' >/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $p
+{ wait $p; } 2>/dev/null
+expect_status "host-kvm: lab-run stopped by SIGTERM" $? 130
+sleep 0.5
+if pgrep -f '^sleep 613$' >/dev/null; then
+	fail "host-kvm: lab.sh and its children stop with lab-run"
+	pkill -KILL -f '^sleep 613$'
+else
+	pass "host-kvm: lab.sh and its children stop with lab-run"
+fi
+out=$(LAB_ENGINE=host-kvm "$lab/lab-run" --needs vmx "$tmp/exit3" 2>&1)
+expect_status "lab-run refuses LAB_ENGINE=host-kvm for a VMX module" $? 126
+expect_match "with the reason" "$out" 'host-kvm runs a userspace VMM on this host, and a step that needs vmx runs in a lab VM'
+
+# 9. kvm-userspace on this very host: the bundle sees the engine lab-engine
+# picked, by its real name, and /dev/kvm wherever it runs.
+want=$(LAB_ENGINE= "$lab/lab-engine" --needs kvm-userspace)
+bundle where 'echo "engine=$LAB_ENGINE"; [ -c /dev/kvm ] && echo "dev-kvm=yes"'
+out=$(LAB_ENGINE= "$lab/lab-run" --needs kvm-userspace "$tmp/where" 2>&1)
+expect_status "kvm-userspace here" $? 0
+expect_match "lab.sh sees LAB_ENGINE=$want, the engine lab-engine picked" "$out" "^engine=$want\$"
+expect_match "and /dev/kvm (the vendor module is loaded in a lab VM)" "$out" '^dev-kvm=yes$'
 
 summary

@@ -1,6 +1,7 @@
 /*
- * test_exit_names.c - unit tests of step05's exit, internal-error and
- * entry-failure names.
+ * test_exit_names.c - unit tests of the exit, internal-error and
+ * entry-failure names (exit_names.c, the same in step05 and step06:
+ * step06's tests are this file, through a link).
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
  * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"; Intel SDM

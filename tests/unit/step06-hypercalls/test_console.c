@@ -1,0 +1,1 @@
+../step05-kvm-userspace/test_console.c
