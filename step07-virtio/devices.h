@@ -1,0 +1,17 @@
+/*
+ * devices.h - the machine's two devices: the console port and the result
+ * register.
+ *
+ * Runs: userspace (the VMM).
+ * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"
+ * (KVM_EXIT_IO, KVM_EXIT_MMIO); the addresses are in layout.h.
+ */
+#ifndef DEVICES_H
+#define DEVICES_H
+
+#include "vm.h"
+
+void handle_io(struct vm *vm);
+void handle_mmio(struct vm *vm);
+
+#endif
