@@ -10,7 +10,8 @@
 #               common/guest -> build/NAME.bin
 #   LAB_CPUS    CPUs of the lab VM (default 1)
 #   LAB_FLAGS   more lab-run options
-#   LAB_FILES   more files for the VM (next to lab.sh in /lab/$(STEP))
+#   LAB_FILES   more files or folders for the VM (next to lab.sh in
+#               /lab/$(STEP))
 #   USES_COMMON the files of common/ the step uses (paths under common/, a
 #               folder for all its files), e.g. include/hypercall.h guest:
 #               read by common/step-diff, which counts them in `make diff` and
@@ -47,7 +48,8 @@ GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -ffreestanding -fno-pic \
 GUEST_RT     := build/guest/start.o build/guest/runtime.o
 
 GUEST_BINS := $(ASM_GUESTS:%=build/%.bin) $(C_GUESTS:%=build/%.bin)
-HEADERS    := $(wildcard *.h) $(wildcard $(TOP)/common/include/*.h)
+# The step's headers, in its folders too (step07: boot/, devices/, virtio/).
+HEADERS    := $(wildcard *.h */*.h) $(wildcard $(TOP)/common/include/*.h)
 
 .PHONY: all run test clean bundle
 .DEFAULT_GOAL := all
@@ -99,7 +101,7 @@ $(C_GUESTS:%=build/%.bin): build/%.bin: build/%.elf
 
 bundle: build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES)
 	@rm -rf $(BUNDLE) && mkdir -p $(BUNDLE)
-	@cp build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES) $(BUNDLE)/
+	@cp -R build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES) $(BUNDLE)/
 
 # Where it runs is lab-engine's decision (--needs kvm-userspace): lab-run
 # runs lab.sh on this host (host-kvm) or boots the lab VM, and sets
