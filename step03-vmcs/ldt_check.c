@@ -38,14 +38,15 @@
 
 /* A segment selector: index, table indicator (1: the LDT), privilege. */
 #define SELECTOR_INDEX_SHIFT 3
-#define SELECTOR_TI_LDT 0x4
-#define SELECTOR_RPL_USER 0x3
-#define LDT_SELECTOR(index) \
-	(((index) << SELECTOR_INDEX_SHIFT) | SELECTOR_TI_LDT | SELECTOR_RPL_USER)
+#define SELECTOR_TI_LDT	     0x4
+#define SELECTOR_RPL_USER    0x3
+#define LDT_SELECTOR(index)                                                    \
+	(((index) << SELECTOR_INDEX_SHIFT) | SELECTOR_TI_LDT |                 \
+	 SELECTOR_RPL_USER)
 
 /* modify_ldt(2): function 0x11 writes one entry (the "new" mode). */
 #define MODIFY_LDT_WRITE 0x11
-#define SEGMENT_LIMIT 0xfff
+#define SEGMENT_LIMIT	 0xfff
 
 enum { LDT_ENTRY_GS, LDT_ENTRY_FS, NR_LDT_ENTRIES };
 /* The first four bytes of each segment: "GSGS" and "FSFS" in memory. */
@@ -53,8 +54,8 @@ static const unsigned int marks[NR_LDT_ENTRIES] = { 0x53475347, 0x53465346 };
 
 /* What the process saw, around the guest's run. */
 struct seen {
-	long finit_ret;			/* finit_module(): 0 or -errno */
-	unsigned short gs, fs;		/* the selectors after the run */
+	long finit_ret;			   /* finit_module(): 0 or -errno */
+	unsigned short gs, fs;		   /* the selectors after the run */
 	unsigned int gs_before, fs_before; /* read through them before */
 	unsigned int gs_again, fs_again;   /* loaded again after, read */
 };
@@ -102,8 +103,8 @@ static unsigned int *ldt_setup(void)
  * stack protector, which reads FS); arch_prctl(ARCH_SET_FS) puts it back
  * before the statement ends.
  */
-static void run_with_ldt_segments(int fd, const char *params,
-				  unsigned long tls, struct seen *s)
+static void run_with_ldt_segments(int fd, const char *params, unsigned long tls,
+				  struct seen *s)
 {
 	register long rax asm("rax") = SYS_finit_module;
 	register long rdi asm("rdi") = fd;
@@ -112,35 +113,36 @@ static void run_with_ldt_segments(int fd, const char *params,
 	unsigned short gs_sel = LDT_SELECTOR(LDT_ENTRY_GS);
 	unsigned short fs_sel = LDT_SELECTOR(LDT_ENTRY_FS);
 
-	asm volatile("mov %[gs_sel], %%gs\n\t"
-		     "mov %[fs_sel], %%fs\n\t"
-		     "mov %%gs:0, %%r8d\n\t"
-		     "mov %%r8d, %[gs_before]\n\t"
-		     "mov %%fs:0, %%r8d\n\t"
-		     "mov %%r8d, %[fs_before]\n\t"
-		     "syscall\n\t" /* finit_module(fd, params, 0) */
-		     "mov %%rax, %[ret]\n\t"
-		     "mov %%gs, %[gs_after]\n\t"
-		     "mov %%fs, %[fs_after]\n\t"
-		     "mov %[gs_sel], %%gs\n\t" /* #GP here if LDTR is null */
-		     "mov %[fs_sel], %%fs\n\t"
-		     "mov %%gs:0, %%r8d\n\t"
-		     "mov %%r8d, %[gs_again]\n\t"
-		     "mov %%fs:0, %%r8d\n\t"
-		     "mov %%r8d, %[fs_again]\n\t"
-		     "mov %[nr_arch_prctl], %%eax\n\t"
-		     "mov %[set_fs], %%edi\n\t"
-		     "mov %[tls], %%rsi\n\t"
-		     "syscall" /* arch_prctl(ARCH_SET_FS, tls) */
-		     : "+r"(rax), "+r"(rdi), "+r"(rsi), [ret] "=m"(s->finit_ret),
-		       [gs_after] "=m"(s->gs), [fs_after] "=m"(s->fs),
-		       [gs_before] "=m"(s->gs_before),
-		       [fs_before] "=m"(s->fs_before),
-		       [gs_again] "=m"(s->gs_again), [fs_again] "=m"(s->fs_again)
-		     : "r"(rdx), [gs_sel] "r"(gs_sel), [fs_sel] "r"(fs_sel),
-		       [tls] "r"(tls), [nr_arch_prctl] "i"(SYS_arch_prctl),
-		       [set_fs] "i"(ARCH_SET_FS)
-		     : "rcx", "r8", "r11", "memory", "cc");
+	asm volatile(
+		"mov %[gs_sel], %%gs\n\t"
+		"mov %[fs_sel], %%fs\n\t"
+		"mov %%gs:0, %%r8d\n\t"
+		"mov %%r8d, %[gs_before]\n\t"
+		"mov %%fs:0, %%r8d\n\t"
+		"mov %%r8d, %[fs_before]\n\t"
+		"syscall\n\t" /* finit_module(fd, params, 0) */
+		"mov %%rax, %[ret]\n\t"
+		"mov %%gs, %[gs_after]\n\t"
+		"mov %%fs, %[fs_after]\n\t"
+		"mov %[gs_sel], %%gs\n\t" /* #GP here if LDTR is null */
+		"mov %[fs_sel], %%fs\n\t"
+		"mov %%gs:0, %%r8d\n\t"
+		"mov %%r8d, %[gs_again]\n\t"
+		"mov %%fs:0, %%r8d\n\t"
+		"mov %%r8d, %[fs_again]\n\t"
+		"mov %[nr_arch_prctl], %%eax\n\t"
+		"mov %[set_fs], %%edi\n\t"
+		"mov %[tls], %%rsi\n\t"
+		"syscall" /* arch_prctl(ARCH_SET_FS, tls) */
+		: "+r"(rax), "+r"(rdi),
+		  "+r"(rsi), [ret] "=m"(s->finit_ret), [gs_after] "=m"(s->gs),
+		  [fs_after] "=m"(s->fs), [gs_before] "=m"(s->gs_before),
+		  [fs_before] "=m"(s->fs_before), [gs_again] "=m"(s->gs_again),
+		  [fs_again] "=m"(s->fs_again)
+		: "r"(rdx), [gs_sel] "r"(gs_sel), [fs_sel] "r"(fs_sel),
+		  [tls] "r"(tls), [nr_arch_prctl] "i"(SYS_arch_prctl),
+		  [set_fs] "i"(ARCH_SET_FS)
+		: "rcx", "r8", "r11", "memory", "cc");
 }
 
 static void pin_to_cpu(int cpu)
@@ -166,7 +168,8 @@ int main(int argc, char **argv)
 	int cpu, fd, same;
 
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: ldt_check CPU MODULE.ko [PARAMETERS]\n");
+		fprintf(stderr,
+			"usage: ldt_check CPU MODULE.ko [PARAMETERS]\n");
 		return 2;
 	}
 	cpu = atoi(argv[1]);
@@ -183,8 +186,8 @@ int main(int argc, char **argv)
 
 	run_with_ldt_segments(fd, params, tls, &s);
 
-	printf("ldt_check: before: GS:0 = 0x%08x, FS:0 = 0x%08x\n",
-	       s.gs_before, s.fs_before);
+	printf("ldt_check: before: GS:0 = 0x%08x, FS:0 = 0x%08x\n", s.gs_before,
+	       s.fs_before);
 	if (s.finit_ret) {
 		errno = -s.finit_ret;
 		die("finit_module");
@@ -199,7 +202,7 @@ int main(int argc, char **argv)
 	       s.fs_before == marks[LDT_ENTRY_FS] &&
 	       s.gs_again == s.gs_before && s.fs_again == s.fs_before;
 	printf("ldt_check: %s\n",
-	       same ? "the LDT and the GS and FS selectors came back" :
-		      "the segments CHANGED while the guest ran");
+	       same ? "the LDT and the GS and FS selectors came back"
+		    : "the segments CHANGED while the guest ran");
 	return same ? 0 : 1;
 }
