@@ -5,8 +5,8 @@
  * Kernel (ring 0, 64-bit mode), called from the module's init. Asks CPUID
  * whether the CPU implements VMX, reads IA32_FEATURE_CONTROL and the VMX
  * capability MSRs, and writes a readable report to the kernel log. It changes
- * nothing: no CR4.VMXE, no VMXON (that is step02). The decoding itself is in
- * vmx_caps.c, which the host's unit tests compile too.
+ * nothing: no CR4.VMXE, no VMXON (vmxon.c does that, from step02 on). The
+ * decoding itself is in vmx_caps.c, which the host's unit tests compile too.
  *
  * Spec: Intel SDM Vol. 3, Chapter "Introduction to Virtual Machine
  * Extensions", Section "Discovering Support for VMX", Section "Enabling and

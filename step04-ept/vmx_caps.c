@@ -4,7 +4,8 @@
  * adjustment of VMX controls; the CR0/CR4 fixed bits.
  *
  * Pure functions on recorded MSR values: runs in the kernel module and in the
- * host's Check unit tests (tests/unit/step01-cpuid-vmx), never touches the CPU.
+ * host's Check unit tests (tests/unit/<step>/test_vmx_caps.c), never touches
+ * the CPU.
  *
  * Spec: Intel SDM Vol. 3, Appendix A "VMX Capability Reporting Facility":
  * A.1 "Basic VMX Information", A.3 "VM-Execution Controls", A.4 "VM-Exit
