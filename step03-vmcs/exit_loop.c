@@ -86,7 +86,6 @@ static int skip_exiting_instruction(void)
 	return skip_instruction(vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 }
 
-/* book:begin handlers */
 static int handle_cpuid(struct vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
@@ -112,6 +111,7 @@ static int handle_cpuid(struct vcpu *vcpu)
 	return skip_exiting_instruction();
 }
 
+/* book:begin vmcall */
 static int handle_vmcall(struct vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
@@ -139,6 +139,7 @@ static int handle_vmcall(struct vcpu *vcpu)
 	}
 	return skip_exiting_instruction();
 }
+/* book:end vmcall */
 
 static int handle_hlt(struct vcpu *vcpu)
 {
@@ -146,6 +147,7 @@ static int handle_hlt(struct vcpu *vcpu)
 	return EXIT_STOP_GUEST;
 }
 
+/* book:begin external_interrupt */
 /*
  * An interrupt arrived for the host while the guest ran. It is still
  * pending (we did not ask the exit to acknowledge it): opening the host's
@@ -161,6 +163,7 @@ static int handle_external_interrupt(struct vcpu *vcpu)
 	local_irq_disable();
 	return EXIT_RESUME_GUEST;
 }
+/* book:end external_interrupt */
 
 /*
  * With NMI exiting, an NMI that arrives in the guest causes this exit and is
@@ -180,6 +183,7 @@ static int handle_exception_nmi(struct vcpu *vcpu)
 	return -EIO;
 }
 
+/* book:begin table */
 typedef int (*exit_handler_t)(struct vcpu *vcpu);
 
 static const exit_handler_t exit_handlers[VMX_NR_EXIT_REASONS] = {
@@ -189,7 +193,7 @@ static const exit_handler_t exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_VMCALL] = handle_vmcall,
 };
-/* book:end handlers */
+/* book:end table */
 
 /* book:begin dispatch */
 /* Log the exit and call its handler: returns an enum exit_action. */

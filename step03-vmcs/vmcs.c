@@ -189,7 +189,6 @@ int vmcs_setup_controls(const struct vmx_caps *caps,
 }
 /* book:end controls */
 
-/* book:begin host_state */
 /*
  * The base of the TSS this CPU uses now: Linux maps each CPU's TSS in its
  * cpu_entry_area, and TR's descriptor points there (KVM writes the same).
@@ -201,6 +200,7 @@ u64 cpu_tss_base(void)
 	return (unsigned long)&cea->tss.x86_tss;
 }
 
+/* book:begin host_selectors */
 /*
  * A host selector must have RPL 0 and TI 0 ("Checks on Host Segment and
  * Descriptor-Table Registers"). The kernel's CS, SS and TR do. DS, ES, FS
@@ -213,6 +213,7 @@ static u16 host_selector(u16 selector)
 {
 	return selector & (SEGMENT_RPL_MASK | SEGMENT_TI_MASK) ? 0 : selector;
 }
+/* book:end host_selectors */
 
 /*
  * What the CPU loads on every VM exit: this CPU's kernel state as it is now,
@@ -262,7 +263,6 @@ int vmcs_setup_host_state(void)
 		return vmcs_write_fields(host, ARRAY_SIZE(host));
 	}
 }
-/* book:end host_state */
 
 /* book:begin guest_state */
 /* The four VMCS fields of each segment register, one row per register. */

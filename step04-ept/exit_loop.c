@@ -88,7 +88,6 @@ static int skip_exiting_instruction(void)
 	return skip_instruction(vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 }
 
-/* book:begin handlers */
 static int handle_cpuid(struct vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
@@ -114,6 +113,7 @@ static int handle_cpuid(struct vcpu *vcpu)
 	return skip_exiting_instruction();
 }
 
+/* book:begin vmcall */
 static int handle_vmcall(struct vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
@@ -141,6 +141,7 @@ static int handle_vmcall(struct vcpu *vcpu)
 	}
 	return skip_exiting_instruction();
 }
+/* book:end vmcall */
 
 static int handle_hlt(struct vcpu *vcpu)
 {
@@ -148,6 +149,7 @@ static int handle_hlt(struct vcpu *vcpu)
 	return EXIT_STOP_GUEST;
 }
 
+/* book:begin external_interrupt */
 /*
  * An interrupt arrived for the host while the guest ran. It is still
  * pending (we did not ask the exit to acknowledge it): opening the host's
@@ -163,6 +165,7 @@ static int handle_external_interrupt(struct vcpu *vcpu)
 	local_irq_disable();
 	return EXIT_RESUME_GUEST;
 }
+/* book:end external_interrupt */
 
 /*
  * With NMI exiting, an NMI that arrives in the guest causes this exit and is
@@ -182,6 +185,7 @@ static int handle_exception_nmi(struct vcpu *vcpu)
 	return -EIO;
 }
 
+/* book:begin table */
 typedef int (*exit_handler_t)(struct vcpu *vcpu);
 
 static const exit_handler_t exit_handlers[VMX_NR_EXIT_REASONS] = {
@@ -192,7 +196,7 @@ static const exit_handler_t exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_VMCALL] = handle_vmcall,
 	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
 };
-/* book:end handlers */
+/* book:end table */
 
 /* book:begin dispatch */
 /* Log the exit and call its handler: returns an enum exit_action. */
