@@ -205,8 +205,8 @@ u32 vmx_ctl_msr_index(enum vmx_ctl_kind kind, u64 basic)
 struct vmx_ctl vmx_ctl_from_msr(u64 msr_value)
 {
 	struct vmx_ctl ctl = {
-		.allowed0 = (u32)msr_value,	    /* 1 = must be 1 */
-		.allowed1 = (u32)(msr_value >> 32), /* 0 = must be 0 */
+		.allowed0 = lower_32_bits(msr_value), /* 1 = must be 1 */
+		.allowed1 = upper_32_bits(msr_value), /* 0 = must be 0 */
 	};
 	return ctl;
 }
