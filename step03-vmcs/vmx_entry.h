@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmx_entry.h - the interface between the C run loop (vcpu.c) and the
- * assembly that enters the guest and receives its VM exits (vmx_entry.S).
+ * vmx_entry.h - the interface between one trip into the guest in C
+ * (vcpu_enter() in vcpu.c) and the assembly that enters the guest and
+ * receives its VM exits (vmx_entry.S).
  *
  * Included by C and by assembly, so it holds only #defines (and, for C, the
  * prototypes). Runs in the kernel module, VMX root operation.
