@@ -60,7 +60,7 @@ expect_eq "launch: VM-exit controls asked (VM_EXIT_HOST_ADDR_SPACE_SIZE)" \
 	"$(control "$launch" VM_EXIT_CONTROLS | cut -d' ' -f2)" 0x00000200
 expect_eq "launch: VM-entry controls asked (VM_ENTRY_IA32E_MODE)" \
 	"$(control "$launch" VM_ENTRY_CONTROLS | cut -d' ' -f2)" 0x00000200
-hlt_code=$(printf '%s\n' "$launch" | sed -n 's/^guest=hlt: 1 bytes of code at \(0x[0-9a-f]*\), stack at 0x[0-9a-f]*$/\1/p')
+hlt_code=$(printf '%s\n' "$launch" | sed -n 's/^guest=hlt: 1-byte image at \(0x[0-9a-f]*\), stack at 0x[0-9a-f]*$/\1/p')
 expect_match "launch: the guest is one byte" "$hlt_code" '^0x'
 expect_eq "launch: exactly one VM exit, HLT at the guest's first byte" \
 	"$(printf '%s\n' "$launch" | grep '^exit ')" \
@@ -83,7 +83,7 @@ expect_eq "loop: the logged exits, in order" "$exits" "CPUID VMCALL VMCALL HLT "
 # Where each exit happened, as an offset into the guest's code: the CPU
 # reports the exiting instruction's RIP and skip_instruction() moved it on
 # (guest.asm: mov eax, imm32 = 5 bytes, cpuid, mov eax, imm32, vmcall, ...).
-start=$(printf '%s\n' "$loop" | sed -n 's/^guest=full: [0-9]* bytes of code at \(0x[0-9a-f]*\), stack at 0x[0-9a-f]*$/\1/p')
+start=$(printf '%s\n' "$loop" | sed -n 's/^guest=full: [0-9]*-byte image at \(0x[0-9a-f]*\), stack at 0x[0-9a-f]*$/\1/p')
 rips=$(printf '%s\n' "$loop" | sed -n 's/^exit [0-9]*: [A-Z_]* ([0-9]*) at rip \(0x[0-9a-f]*\)$/\1/p')
 # (Kernel addresses do not fit dash's signed arithmetic: use the low 32 bits.)
 low32() { printf '%s\n' "${1:-0x0}" | sed 's/^0x.*\(.\{8\}\)$/0x\1/'; }

@@ -408,7 +408,7 @@ int vcpu_run_guest(const struct vmx_caps *caps)
 	preempt_disable();
 	err = vmcs_load(&vcpu->vmcs);
 	if (!err) {
-		pr_info("guest=%s: %zu bytes of code at 0x%px, stack at 0x%px\n",
+		pr_info("guest=%s: %zu-byte image at 0x%px, stack at 0x%px\n",
 			gi->name, gi->end - gi->start, gi->start, vcpu->stack);
 		err = vcpu_setup(vcpu, caps, gi) ?: gi->run(vcpu);
 		err = vmcs_unload(&vcpu->vmcs) ?: err;

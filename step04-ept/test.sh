@@ -38,7 +38,7 @@ expect_match "secondary controls: EPT and unrestricted guest" "$text" \
 	'^SECONDARY_VM_EXEC_CONTROL *= 0x00000082 \(asked 0x00000082\)$'
 expect_match "guest RAM mapped before the start" "$text" \
 	'^guest RAM: GPA 0x0-0xffff in 16 pages \(4 EPT tables\), image of [0-9]+ bytes at GPA 0x7c00$'
-expect_match "the full guest, loaded at 0x7c00" "$text" '^guest=full: [0-9]+ bytes of code at GPA 0x7c00$'
+expect_match "the full guest, loaded at 0x7c00" "$text" '^guest=full: [0-9]+-byte image at GPA 0x7c00$'
 
 # The logged exits in order (exit numbers also count the host's interrupts,
 # which are not logged: the order is exact, the numbers are not).

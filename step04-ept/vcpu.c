@@ -442,7 +442,7 @@ int vcpu_run_guest(const struct vmx_caps *caps)
 	preempt_disable();
 	err = vmcs_load(&vcpu->vmcs);
 	if (!err) {
-		pr_info("guest=%s: %zu bytes of code at GPA 0x%x\n", gi->name,
+		pr_info("guest=%s: %zu-byte image at GPA 0x%x\n", gi->name,
 			gi->end - gi->start, GUEST_LOAD_ADDR);
 		/*
 		 * Our PML4 page may have been an earlier EPT's root, with
