@@ -114,6 +114,8 @@ const char *ept_access_name(enum ept_access access)
 
 u64 ept_violation_allowed(u64 qualification)
 {
-	return (qualification & EPT_VIOLATION_RWX_MASK) >> EPT_VIOLATION_RWX_SHIFT;
+	u64 rwx = qualification & EPT_VIOLATION_RWX_MASK;
+
+	return rwx >> EPT_VIOLATION_RWX_SHIFT;
 }
 /* book:end violation */
