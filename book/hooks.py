@@ -146,7 +146,7 @@ def on_page_context(context, page, config, nav):
     if page.file.src_uri != PRINT:
         return context
     pages = [p for p in nav.pages if p.file.src_uri not in (PRINT, "index.md")]
-    names = {p.file.name for p in nav.pages}
+    names = {p.file.name for p in pages}  # links to the others stay links
     parts = [page.content]
     toc = []
     for p in pages:
