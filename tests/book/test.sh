@@ -55,6 +55,7 @@ expect_match "chapter 00 holds the cost table" "$ch00" 'make diff STEP=00'
 # An excerpt's title names its file and the lines it shows: those between
 # its markers.
 lines=$(printf '%s\n' "$ch00" | sed -n 's|.*step00-module/cpu_regs\.c, lines \([0-9]*\)-\([0-9]*\).*|\1 \2|p' | head -n 1)
+# shellcheck disable=SC2086 # two numbers, or none
 set -- $lines 0 0
 expect_eq "the excerpt's title gives the lines between the markers" \
 	"$(sed -n "$(($1 - 1))p;$(($2 + 1))p" "$top/step00-module/cpu_regs.c" | grep -o 'book:[a-z]* bit-tables' | tr '\n' ' ')" \
@@ -135,17 +136,23 @@ printf '# Box\n\n```\n┌──┐\n│ x │\n└──┘\n```\n' >"$tmp/box.m
 expect_match "the box check finds a box one column off" \
 	"$("$python" "$top/tests/book/boxes.py" "$tmp/box.md")" '^FAIL - box.md: .*line 4 column 4: ┐ has no line below it'
 "$python" "$top/tests/book/boxes.py" "$top"/book/*.md >"$tmp/boxes" 2>&1
+expect_status "the box check ran" $? 0
 count <"$tmp/boxes"
 
 # 4. In a real browser.
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x "$python" ]; then
+	fail "Debian's Python is installed ($python; make setup)"
+elif [ ! -x /usr/bin/chromium ]; then
 	fail "Chromium is installed (/usr/bin/chromium; make setup)"
 elif [ ! -f "$html/index.html" ]; then
 	fail "the browser checks have a book to open"
 else
 	rm -rf "$shots"
 	"$python" "$top/tests/book/browser.py" "$html" "$shots" >"$tmp/browser" 2>&1
+	expect_status "the browser checks ran" $? 0
 	count <"$tmp/browser"
+	expect_match "and to their end" "$(cat "$tmp/browser")" '^# the browser checks ran to the end$'
+
 	echo "(screenshots: $shots)"
 fi
 summary
