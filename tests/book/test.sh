@@ -31,67 +31,75 @@ count() {
 # 1. The real book.
 out=$(BOOK_OUT=$tmp/html "$top/book/build" 2>&1)
 expect_status "the book builds" $? 0
-[ -f "$tmp/html/index.html" ] || printf '%s\n' "$out"
 html=$tmp/html
-n=$(ls "$top"/book/[0-9][0-9]-*.md | wc -l)
-expect_eq "one HTML page per chapter" "$(ls "$html"/[0-9][0-9]-*.html 2>/dev/null | wc -l)" "$n"
-for p in index preface glossary print; do
-	if [ -f "$html/$p.html" ]; then pass "there is a page $p.html"; else fail "there is a page $p.html"; fi
-done
-missing=
-for c in "$top"/book/[0-9][0-9]-*.md; do
-	c=$(basename "$c" .md)
-	grep -q "href=\"$c.html\"" "$html/index.html" 2>/dev/null || missing="$missing $c"
-done
-expect_eq "chapters the index does not link" "$missing" ""
 
-# The directives were expanded: the chapter holds the code, the transcript
-# and the cost table, and no page still shows a directive.
-text() { sed 's/<[^>]*>//g; s/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g; s/&#39;/'"'"'/g' "$1" 2>/dev/null; }
-ch00=$(text "$html/00-module.html")
-expect_match "chapter 00 holds the included bit table" "$ch00" '\{ *X86_CR0_PE, *"PE" *\}'
-expect_match "chapter 00 holds the real transcript" "$ch00" '^step00-module: PASS engine=[a-z-]+ cr4_vmxe=0 bad_param=rejected unload=ok$'
-expect_match "chapter 00 holds the cost table" "$ch00" 'make diff STEP=00'
-# An excerpt's title names its file and the lines it shows: those between
-# its markers.
-lines=$(printf '%s\n' "$ch00" | sed -n 's|.*step00-module/cpu_regs\.c, lines \([0-9]*\)-\([0-9]*\).*|\1 \2|p' | head -n 1)
-# shellcheck disable=SC2086 # two numbers, or none
-set -- $lines 0 0
-expect_eq "the excerpt's title gives the lines between the markers" \
-	"$(sed -n "$(($1 - 1))p;$(($2 + 1))p" "$top/step00-module/cpu_regs.c" | grep -o 'book:[a-z]* bit-tables' | tr '\n' ' ')" \
-	"book:begin bit-tables book:end bit-tables "
-left=$(for f in "$html"/*.html; do text "$f" | grep -E '^@(include|output|cost|contents)( |$)'; done)
-expect_eq "directives left in the HTML" "$left" ""
+# What the built book holds.
+check_contents() {
+	n=$(ls "$top"/book/[0-9][0-9]-*.md | wc -l)
+	expect_eq "one HTML page per chapter" "$(ls "$html"/[0-9][0-9]-*.html 2>/dev/null | wc -l)" "$n"
+	for p in index preface glossary print; do
+		if [ -f "$html/$p.html" ]; then pass "there is a page $p.html"; else fail "there is a page $p.html"; fi
+	done
+	missing=
+	for c in "$top"/book/[0-9][0-9]-*.md; do
+		c=$(basename "$c" .md)
+		grep -q "href=\"$c.html\"" "$html/index.html" 2>/dev/null || missing="$missing $c"
+	done
+	expect_eq "chapters the index does not link" "$missing" ""
 
-# Every ```dot block is a picture with its alt text.
-dots=$(cat "$top"/book/*.md | grep -c '^```dot')
-imgs=$(cat "$html"/[0-9][0-9]-*.html "$html"/preface.html "$html"/glossary.html 2>/dev/null |
-	grep -o '<img src="img/[^"]*\.svg" alt="[^"]\{1,\}"' | wc -l)
-expect_eq "pictures drawn from dot blocks, each with alt text" "$imgs" "$dots"
+	# The directives were expanded: the chapter holds the code, the transcript
+	# and the cost table, and no page still shows a directive.
+	text() { sed 's/<[^>]*>//g; s/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g; s/&#39;/'"'"'/g' "$1" 2>/dev/null; }
+	ch00=$(text "$html/00-module.html")
+	expect_match "chapter 00 holds the included bit table" "$ch00" '\{ *X86_CR0_PE, *"PE" *\}'
+	expect_match "chapter 00 holds the real transcript" "$ch00" '^step00-module: PASS engine=[a-z-]+ cr4_vmxe=0 bad_param=rejected unload=ok$'
+	expect_match "chapter 00 holds the cost table" "$ch00" 'make diff STEP=00'
+	# An excerpt's title names its file and the lines it shows: those between
+	# its markers.
+	lines=$(printf '%s\n' "$ch00" | sed -n 's|.*step00-module/cpu_regs\.c, lines \([0-9]*\)-\([0-9]*\).*|\1 \2|p' | head -n 1)
+	# shellcheck disable=SC2086 # two numbers, or none
+	set -- $lines 1 1
+	expect_eq "the excerpt's title gives the lines between the markers" \
+		"$(sed -n "$(($1 - 1))p;$(($2 + 1))p" "$top/step00-module/cpu_regs.c" 2>&1 | grep -o 'book:[a-z]* bit-tables' | tr '\n' ' ')" \
+		"book:begin bit-tables book:end bit-tables "
+	left=$(for f in "$html"/*.html; do text "$f" | grep -E '^@(include|output|cost|contents)( |$)'; done)
+	expect_eq "directives left in the HTML" "$left" ""
 
-# Offline: no page or stylesheet loads anything from elsewhere.
-remote=$(cat "$html"/*.html "$html"/*.css "$html"/assets/stylesheets/*.css 2>/dev/null |
-	grep -Eo '<(link|script|img)[^>]*(href|src)="(https?:)?//[^"]*"|url\((https?:)?//[^)]*\)' | head -n 3)
-expect_eq "things the book loads from the network" "$remote" ""
+	# Every ```dot block is a picture with its alt text.
+	dots=$(cat "$top"/book/*.md | grep -c '^```dot')
+	imgs=$(cat "$html"/[0-9][0-9]-*.html "$html"/preface.html "$html"/glossary.html 2>/dev/null |
+		grep -o '<img src="img/[^"]*\.svg" alt="[^"]\{1,\}"' | wc -l)
+	expect_eq "pictures drawn from dot blocks, each with alt text" "$imgs" "$dots"
 
-# The one-page version holds every page but the index, in the sidebar's order.
-want=$(for p in preface "$top"/book/[0-9][0-9]-*.md glossary; do basename "$p" .md; done | tr '\n' ' ')
-got=$(grep -o '<section class="print-page" id="[^"]*"' "$html/print.html" 2>/dev/null |
-	sed 's/.*id="//; s/"$//' | tr '\n' ' ')
-expect_eq "the pages of print.html" "$got" "$want"
+	# Offline: no page or stylesheet loads anything from elsewhere.
+	remote=$(cat "$html"/*.html "$html"/*.css "$html"/assets/stylesheets/*.css 2>/dev/null |
+		grep -Eo '<(link|script|img)[^>]*(href|src)="(https?:)?//[^"]*"|url\((https?:)?//[^)]*\)' | head -n 3)
+	expect_eq "things the book loads from the network" "$remote" ""
 
-# Glossary: every entry that links has its anchor, and chapters link to it.
-missing=
-for id in $(grep -B1 '^<!-- link: ' "$top/book/glossary.md" | sed -n 's/^#.*{#\([A-Za-z0-9_-]*\)}.*/\1/p'); do
-	grep -q "id=\"$id\"" "$html/glossary.html" 2>/dev/null || missing="$missing $id"
-done
-expect_eq "glossary entries without their anchor" "$missing" ""
-expect_match "chapter 03 links VMCS to the glossary" \
-	"$(grep -o '<a class="glossary" href="glossary.html#vmcs"[^>]*>VMCS</a>' "$html/03-vmcs.html")" .
-expect_no_match "no glossary link inside code" \
-	"$(cat "$html"/[0-9][0-9]-*.html | grep -o '<code>[^<]*<a class="glossary"')" .
-expect_match "search-index.js holds the search index" \
-	"$(grep -o '"location": *"03-vmcs.html"' "$html/search-index.js")" .
+	# The one-page version holds every page but the index, in the sidebar's order.
+	want=$(for p in preface "$top"/book/[0-9][0-9]-*.md glossary; do basename "$p" .md; done | tr '\n' ' ')
+	got=$(grep -o '<section class="print-page" id="[^"]*"' "$html/print.html" 2>/dev/null |
+		sed 's/.*id="//; s/"$//' | tr '\n' ' ')
+	expect_eq "the pages of print.html" "$got" "$want"
+
+	# Glossary: every entry that links has its anchor, and chapters link to it.
+	missing=
+	for id in $(grep -B1 '^<!-- link: ' "$top/book/glossary.md" | sed -n 's/^#.*{#\([A-Za-z0-9_-]*\)}.*/\1/p'); do
+		grep -q "id=\"$id\"" "$html/glossary.html" 2>/dev/null || missing="$missing $id"
+	done
+	expect_eq "glossary entries without their anchor" "$missing" ""
+	expect_match "chapter 03 links VMCS to the glossary" \
+		"$(grep -o '<a class="glossary" href="glossary.html#vmcs"[^>]*>VMCS</a>' "$html/03-vmcs.html")" .
+	expect_no_match "no glossary link inside code" \
+		"$(cat "$html"/[0-9][0-9]-*.html | grep -o '<code>[^<]*<a class="glossary"')" .
+	expect_match "search-index.js holds the search index" \
+		"$(grep -o '"location": *"03-vmcs.html"' "$html/search-index.js")" .
+}
+if [ -f "$html/index.html" ]; then
+	check_contents
+else # one failure, said once: there is nothing to read
+	printf '%s\n' "$out"
+fi
 
 for s in "$top"/step[0-9][0-9]-*/; do
 	s=$(basename "$s")
@@ -145,7 +153,7 @@ if [ ! -x "$python" ]; then
 elif [ ! -x /usr/bin/chromium ]; then
 	fail "Chromium is installed (/usr/bin/chromium; make setup)"
 elif [ ! -f "$html/index.html" ]; then
-	fail "the browser checks have a book to open"
+	echo "(the browser checks did not run: the book did not build, a failure counted above)"
 else
 	rm -rf "$shots"
 	"$python" "$top/tests/book/browser.py" "$html" "$shots" >"$tmp/browser" 2>&1
