@@ -81,8 +81,9 @@ def on_config(config):
     path = os.path.join(config["docs_dir"], GLOSSARY)
     _terms = _read_glossary(path) if os.path.exists(path) else {}
     forms = sorted(_terms, key=len, reverse=True)  # "VM exit" before "VM"
-    _pattern = (re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
-                if forms else None)
+    # A term may break across lines: "EPT\nviolation".
+    alternatives = "|".join(r"\s+".join(map(re.escape, form.split())) for form in forms)
+    _pattern = re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])") if forms else None
     return config
 
 
@@ -104,7 +105,7 @@ def _link_terms(content, glossary_url):
             continue
 
         def link(m):
-            ident, sentence = _terms[m.group(1)]
+            ident, sentence = _terms[" ".join(m.group(1).split())]
             if ident in linked:
                 return m.group(1)
             linked.add(ident)

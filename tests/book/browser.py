@@ -320,44 +320,58 @@ def measure(b, url):
     return m
 
 
+def desktop_checks(b, page, m, out):
+    """What a page must be at 1280 px, as measured."""
+    where = "%s at %d px" % (page, WIDTHS["desktop"])
+    check(not m["errors"], where + ": loads without an error", "; ".join(m["errors"][:3]))
+    check(not m["outside"], where + ": asks nothing of the network", " ".join(m["outside"][:3]))
+    bad = [i["src"] for i in m["images"] if not i["ok"]]
+    check(not bad, "%s: all %d images load" % (where, len(m["images"])), " ".join(bad))
+    check(not m["wrapped"], "%s: no line of its %d code blocks wraps" % (where, m["blocks"]),
+          wrapped(m))
+    dup = sorted({i for i in m["ids"] if m["ids"].count(i) > 1})
+    check(not dup, page + ": no identifier twice", " ".join(dup[:5]))
+    b.screenshot(os.path.join(out, "%s-%d.png" % (page[:-5], WIDTHS["desktop"])))
+    if page == "print.html":
+        return  # the chapters' blocks and pictures again
+    if m["scrolls"]:  # not a fault: worth knowing
+        print("# %s: blocks wider than the column, read by scrolling: %s" % (
+            where, ", ".join("%(block)d (%(longest)d columns, \"%(first)s\")" % w
+                             for w in m["scrolls"])))
+    for d in m["diagrams"]:
+        why = illegible(m["body"], d)
+        check(not why, "%s: %s (\"%s\") is legible at %d px" % (
+            page, d["src"], d["alt"][:40], WIDTHS["desktop"]), why)
+        name = os.path.basename(d["src"])[:-len(".svg")]
+        b.screenshot(os.path.join(out, "diagram-%s-%d.png" % (name, WIDTHS["desktop"])), d["clip"])
+
+
+def phone_checks(b, page, out):
+    """The same page turned into a phone's: nothing wraps, nothing wider than it."""
+    width = WIDTHS["phone"]
+    where = "%s at %d px" % (page, width)
+    b.viewport(width, HEIGHT["phone"])
+    b.js("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    m = b.js(MEASURE)
+    check(not m["wrapped"], "%s: no line of its %d code blocks wraps" % (where, m["blocks"]),
+          wrapped(m))
+    check(m["pageWidth"] <= m["viewWidth"], where + ": no wider than the screen",
+          "%d px wide" % m["pageWidth"])
+    b.screenshot(os.path.join(out, "%s-%d.png" % (page[:-5], width)))
+
+
 def measure_pages(b, base, pages, out):
-    """The checks every page gets at both widths; what the desktop shows."""
+    """Every page at 1280 px, then at 390 px; what the desktop showed."""
     seen = {}
-    for kind, width in WIDTHS.items():
-        b.viewport(width, HEIGHT[kind])
-        for page in pages:
-            if kind == "phone" and page == "print.html":
-                continue  # the chapters' blocks again, on one long page
-            where = "%s at %d px" % (page, width)
-            m = measure(b, base + page)
-            check(not m["errors"], where + ": loads without an error", "; ".join(m["errors"][:3]))
-            check(not m["outside"], where + ": asks nothing of the network",
-                  " ".join(m["outside"][:3]))
-            bad = [i["src"] for i in m["images"] if not i["ok"]]
-            check(not bad, "%s: all %d images load" % (where, len(m["images"])), " ".join(bad))
-            check(not m["wrapped"], "%s: no line of its %d code blocks wraps" % (where, m["blocks"]),
-                  wrapped(m))
-            b.screenshot(os.path.join(out, "%s-%d.png" % (page[:-5], width)))
-            if kind == "phone":
-                check(m["pageWidth"] <= m["viewWidth"], where + ": no wider than the screen",
-                      "%d px wide" % m["pageWidth"])
-                continue
-            if m["scrolls"] and page != "print.html":  # not a fault: worth knowing
-                print("# %s at %d px: blocks wider than the column, read by scrolling: %s" % (
-                    page, width, ", ".join("%(block)d (%(longest)d columns, \"%(first)s\")" % w
-                                           for w in m["scrolls"])))
-            m["features"] = b.js(FEATURES)
-            seen[page] = m
-            dup = sorted({i for i in m["ids"] if m["ids"].count(i) > 1})
-            check(not dup, page + ": no identifier twice", " ".join(dup[:5]))
-            if page == "print.html":
-                continue  # its pictures are the chapters'
-            for d in m["diagrams"]:
-                why = illegible(m["body"], d)
-                check(not why, "%s: %s (\"%s\") is legible at %d px" % (
-                    page, d["src"], d["alt"][:40], width), why)
-                name = os.path.basename(d["src"])[:-len(".svg")]
-                b.screenshot(os.path.join(out, "diagram-%s-%d.png" % (name, width)), d["clip"])
+    for page in pages:
+        b.viewport(WIDTHS["desktop"], HEIGHT["desktop"])
+        m = measure(b, base + page)
+        m["features"] = b.js(FEATURES)
+        seen[page] = m
+        desktop_checks(b, page, m, out)
+        if page != "print.html":
+            phone_checks(b, page, out)
+    b.viewport(WIDTHS["desktop"], HEIGHT["desktop"])
     return seen
 
 
