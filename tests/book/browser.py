@@ -17,7 +17,8 @@ page at desktop (1280 px) and phone (390 px) width:
     least at LEGIBLE times the body text's size;
   - the reader features: a sidebar with every page, a contents list to
     depth 3, a copy button on every code block, a link on every heading,
-    the light/dark switch, search (served, and from disk);
+    the light/dark switch, search (served, from disk, and typed as the
+    page opens);
 
 and saves screenshots in OUT for a human to look at: each page's first
 screen at both widths, each diagram as the desktop shows it, the dark
@@ -403,27 +404,42 @@ FEATURES = r"""
 })()
 """
 
-SEARCH = r"""
-(async (q) => {
-  const sleep = ms => new Promise(r => setTimeout(r, ms));
+# The results of a search typed into the focused box, once Material has
+# indexed the book in its worker (seconds on a loaded machine).
+RESULTS = r"""
+(async () => {
   const meta = () => document.querySelector(".md-search-result__meta").textContent.trim();
-  // Material indexes the book in its worker first (seconds on a loaded
-  // machine); a query typed before that leaves 8.2.5 initializing for good.
-  for (let i = 0; i < 120 && meta() !== "Type to start searching"; i++) await sleep(250);
-  const input = document.querySelector("input.md-search__input");
-  document.querySelector("#__search").checked = true;
-  input.focus();
-  input.value = q;
-  input.dispatchEvent(new Event("input", {bubbles: true}));
-  input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true, key: q.slice(-1)}));
-  for (let i = 0; i < 40; i++) {
-    await sleep(250);
+  for (let i = 0; i < 120; i++) {
     const items = document.querySelectorAll(".md-search-result__item > a[href]");
     if (items.length) return {meta: meta(), found: [...items].map(a => a.href)};
+    await new Promise(r => setTimeout(r, 250));
   }
   return {meta: meta(), found: []};
-})
+})()
 """
+BOX = 'document.querySelector("input.md-search__input")'
+# theme/search-ready.js keeps the box read-only while Material indexes.
+READY = "(async () => { for (let i = 0; i < 120 && %s.readOnly; i++) " \
+        "await new Promise(r => setTimeout(r, 250)); return !%s.readOnly; })()" % (BOX, BOX)
+
+
+def type_keys(b, text):
+    for ch in text:
+        b.call("Input.dispatchKeyEvent", type="keyDown", key=ch, text=ch)
+        b.call("Input.dispatchKeyEvent", type="keyUp", key=ch)
+
+
+def search(b, url, query, at_once=False):
+    """Open url and search as a reader does: click the box, type the query.
+    at_once: type it first as the page opens, then again when it can."""
+    b.load(url)
+    b.js(BOX + ".focus()")
+    if at_once:
+        type_keys(b, query)
+    b.js(READY)
+    b.js(BOX + '.value = ""')
+    type_keys(b, query)
+    return b.js(RESULTS)
 
 
 # Click the copy button of the page's tallest code block; what Material says.
@@ -502,9 +518,9 @@ def check_features(b, base, site, seen, out):
     check(said == "Copied to clipboard", "the copy button of %s's longest block copies" % chapter,
           "Material says %r" % said)
     check_themes(b, base + chapter, out)
-    for how, url in (("served", base + chapter), ("from disk", "file://" + site + "/" + chapter)):
-        b.load(url)
-        r = b.js(SEARCH + '("VMCS")')
+    for how, url in (("served", base + chapter), ("from disk", "file://" + site + "/" + chapter),
+                     ("typed as the page opens", base + pages[-1])):
+        r = search(b, url, "VMCS", at_once=how.startswith("typed"))
         found = {urllib.parse.urlsplit(u).path.rsplit("/", 1)[-1] for u in r["found"]}
         check(found and found <= set(pages) and "03-vmcs.html" in found,
               "search (%s) for VMCS finds chapter 03 among %d pages" % (how, len(found)),
