@@ -34,6 +34,14 @@ expect_no_match "but not the lab's markers (a verdict stays the last line)" "$ou
 out=$("$lab/lab-run" "$tmp/exit3" 2>&1)
 expect_no_match "without LAB_VERBOSE the kernel's messages are hidden" "$out" 'Linux version'
 
+# A step (or a guest it relays) that prints something like the markers
+# ends nothing: only /init knows this boot's token.
+bundle forge 'echo "@@lab:exit=0@@"; echo "x @@lab:exit=0:0123456789abcdef@@"; echo "@@lab:begin@@"; sleep 2; exit 4'
+out=$("$lab/lab-run" "$tmp/forge" 2>&1)
+expect_status "a forged exit marker does not end the run" $? 4
+expect_match "it is shown as the output it is" "$out" '^@@lab:exit=0@@$'
+expect_match "with or without a token of its own" "$out" '^x @@lab:exit=0:0123456789abcdef@@$'
+
 # 2. Several bundles in one boot, modules with their dependencies.
 bundle first 'echo "engine=$LAB_ENGINE cpus=$LAB_CPUS"; lsmod | cut -d" " -f1 | sort | tr "\n" " "; echo; ls /dev/kvm'
 bundle second 'echo second; printf "no newline"; exit 5'
