@@ -120,13 +120,15 @@ uint64_t kvm_arm64_boot_pstate(void)
 	return PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
 }
 
-static int check_cap(struct kvm_arm64_vm *vm, long cap, const char *name)
-{
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, cap) > 0)
-		return 0;
-	vm->err_call = name;
-	return -EOPNOTSUPP;
-}
+/* What this backend needs of KVM, by the capability that says so. */
+static const struct {
+	long cap;
+	const char *name;
+} caps[] = {
+	{ KVM_CAP_ONE_REG, "KVM_CHECK_EXTENSION(KVM_CAP_ONE_REG)" },
+	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CHECK_EXTENSION(KVM_CAP_ARM_PSCI_0_2)" },
+	{ KVM_CAP_DEVICE_CTRL, "KVM_CHECK_EXTENSION(KVM_CAP_DEVICE_CTRL)" },
+};
 
 /* book:begin vm_create */
 /*
@@ -142,13 +144,13 @@ int kvm_arm64_vm_create(struct kvm_arm64_vm *vm)
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return vm_fail(vm, "open /dev/kvm");
-	err = check_cap(vm, KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG");
-	err = err
-		      ?: check_cap(vm, KVM_CAP_ARM_PSCI_0_2,
-				   "KVM_CAP_ARM_PSCI_0_2");
-	err = err ?: check_cap(vm, KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL");
-	if (err)
-		goto err_close;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0) {
+			vm->err_call = caps[i].name;
+			err = -EOPNOTSUPP;
+			goto err_close;
+		}
+	}
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
 		err = vm_fail(vm, "KVM_CREATE_VM");
@@ -293,15 +295,15 @@ int kvm_arm64_vgic_create(struct kvm_arm64_vm *vm, uint64_t dist_base,
 	err = vgic_set(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
 		       KVM_VGIC_V3_ADDR_TYPE_DIST, &dist_base,
 		       "KVM_SET_DEVICE_ATTR(KVM_VGIC_V3_ADDR_TYPE_DIST)");
-	err = err
-		      ?: vgic_set(
-				 vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
-				 KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist_base,
-				 "KVM_SET_DEVICE_ATTR(KVM_VGIC_V3_ADDR_TYPE_REDIST)");
-	return err
-		       ?: vgic_set(
-				  vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs,
-				  "KVM_SET_DEVICE_ATTR(KVM_DEV_ARM_VGIC_GRP_NR_IRQS)");
+	if (err)
+		return err;
+	err = vgic_set(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		       KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist_base,
+		       "KVM_SET_DEVICE_ATTR(KVM_VGIC_V3_ADDR_TYPE_REDIST)");
+	if (err)
+		return err;
+	return vgic_set(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs,
+			"KVM_SET_DEVICE_ATTR(KVM_DEV_ARM_VGIC_GRP_NR_IRQS)");
 }
 
 /* Once every vCPU exists ("must be called after all VCPUs have been created"). */
@@ -348,14 +350,24 @@ int kvm_arm64_set_reg(struct kvm_arm64_vcpu *vcpu, uint64_t id, uint64_t val)
 /* The boot CPU's registers as booting.rst asks: X0 = the DTB, X1-X3 = 0. */
 int kvm_arm64_vcpu_boot(struct kvm_arm64_vcpu *vcpu, uint64_t pc, uint64_t x0)
 {
-	int err = kvm_arm64_set_reg(vcpu, kvm_arm64_reg_x(0), x0);
+	const struct {
+		uint64_t id, val;
+	} regs[] = {
+		{ kvm_arm64_reg_x(0), x0 },
+		{ kvm_arm64_reg_x(1), 0 },
+		{ kvm_arm64_reg_x(2), 0 },
+		{ kvm_arm64_reg_x(3), 0 },
+		{ kvm_arm64_reg_pstate(), kvm_arm64_boot_pstate() },
+		{ kvm_arm64_reg_pc(), pc },
+	};
 
-	for (unsigned int n = 1; n <= 3; n++)
-		err = err ?: kvm_arm64_set_reg(vcpu, kvm_arm64_reg_x(n), 0);
-	err = err
-		      ?: kvm_arm64_set_reg(vcpu, kvm_arm64_reg_pstate(),
-					   kvm_arm64_boot_pstate());
-	return err ?: kvm_arm64_set_reg(vcpu, kvm_arm64_reg_pc(), pc);
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		int err = kvm_arm64_set_reg(vcpu, regs[i].id, regs[i].val);
+
+		if (err)
+			return err;
+	}
+	return 0;
 }
 /* book:end vcpu_boot */
 

@@ -55,7 +55,7 @@
 #define NS_PER_SEC	1000000000ULL
 #define NS_PER_MS	1000000ULL
 #define ARG_REGS	4 /* X1..X4: the ABI's arguments */
-#define REPORT_PER_NR	3 /* --report: calls shown per number */
+#define REPORT_GETTIMES 3 /* --report: GETTIME calls shown */
 
 struct options {
 	const char *kernel, *initrd, *cmdline, *marker, *guest;
@@ -297,12 +297,11 @@ static void spi_set_level(struct irq_line *line, bool level)
 		die("%s: %s", m->vm.err_call, strerror(-err));
 }
 
-/* --report: the first REPORT_PER_NR calls of each number. */
+/* --report: every call, but only the first few GETTIMEs of a timing loop. */
 static bool report_quota(struct machine *m, uint64_t nr)
 {
-	uint64_t slot = nr < HC_COUNT ? nr : HC_UNKNOWN;
-
-	return m->hc.stats[slot].calls <= REPORT_PER_NR;
+	return nr != HC_GETTIME ||
+	       m->hc.stats[HC_GETTIME].calls <= REPORT_GETTIMES;
 }
 
 /* book:begin proto_hypercall */
@@ -312,8 +311,9 @@ static bool report_quota(struct machine *m, uint64_t nr)
  * the vCPU; the result goes into X0.  KVM has already moved the PC past
  * the HVC.  An SMC (the other conduit the filter forwards) is not the
  * doorbell: refused with -EINVAL, as a wrong access to HC_PORT is on x86.
+ * Returns true when the guest called EXIT: its vCPU runs no more.
  */
-static void on_hypercall(struct machine *m, struct kvm_arm64_vcpu *vcpu,
+static bool on_hypercall(struct machine *m, struct kvm_arm64_vcpu *vcpu,
 			 const struct kvm_arm64_exit *e)
 {
 	struct hc_call call = { .nr = e->hypercall.function -
@@ -349,8 +349,10 @@ static void on_hypercall(struct machine *m, struct kvm_arm64_vcpu *vcpu,
 	err = kvm_arm64_set_reg(vcpu, kvm_arm64_reg_x(0), (uint64_t)ret);
 	if (err)
 		die("%s: %s", vcpu->err_call, strerror(-err));
-	if (m->hc.exited)
-		finish(m, m->hc.exit_code, "the guest called EXIT");
+	if (!m->hc.exited)
+		return false;
+	finish(m, m->hc.exit_code, "the guest called EXIT");
+	return true;
 }
 /* book:end proto_hypercall */
 
@@ -384,7 +386,8 @@ static void *vcpu_thread(void *arg)
 				m->unclaimed_mmio++;
 			break;
 		case KVM_ARM64_EXIT_HYPERCALL:
-			on_hypercall(m, vcpu, &e);
+			if (on_hypercall(m, vcpu, &e))
+				return NULL;
 			break;
 		case KVM_ARM64_EXIT_SYSTEM_OFF:
 			finish(m, EXIT_SUCCESS,
@@ -449,7 +452,8 @@ static void build_vm(struct machine *m, const struct options *o)
 	}
 	err = kvm_arm64_vgic_create(&m->vm, MACHINE_GICD_BASE,
 				    MACHINE_GICR_BASE, MACHINE_GIC_NR_IRQS);
-	err = err ?: kvm_arm64_vgic_init(&m->vm);
+	if (!err)
+		err = kvm_arm64_vgic_init(&m->vm);
 	if (err)
 		die("%s: %s", m->vm.err_call, strerror(-err));
 }

@@ -22,8 +22,8 @@
  *
  * libfdt's sequential-write API builds the blob front to back: open a node,
  * write its properties, open its children, close it.  Every call returns 0
- * or -FDT_ERR_*; the first error sticks (err = err ?: next call) and the
- * calls after it are not made.
+ * or -FDT_ERR_*; struct fdt_writer keeps the first error and makes no call
+ * after it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -43,6 +43,12 @@
 #define FDT_GIC_PPI		1
 #define FDT_IRQ_TYPE_LEVEL_HIGH 4
 #define FDT_INTERRUPT_CELLS	3
+/*
+ * The GIC has no child nodes (no ITS here); an interrupt provider still
+ * states its #address-cells, which an interrupt-map pointing at it would
+ * read (dtc's interrupt_provider check asks for it).
+ */
+#define FDT_GIC_ADDRESS_CELLS 0
 
 /* Two cells of address and two of size under the root: 64-bit both. */
 #define FDT_ROOT_ADDRESS_CELLS 2
@@ -55,47 +61,90 @@
 
 #define FDT_NODE_NAME_MAX 40
 
-/* The node name "name@address" of a device at base. */
-static const char *unit_name(char *buf, const char *name, uint64_t base)
+/*
+ * The blob being written, and the first libfdt error (0 or -FDT_ERR_*).
+ * Once a call failed, the writers below do nothing: a node function reads
+ * as the list of its properties, and the caller looks at err once.
+ */
+struct fdt_writer {
+	void *fdt;
+	int err;
+};
+
+static void begin_node(struct fdt_writer *w, const char *name)
 {
-	snprintf(buf, FDT_NODE_NAME_MAX, "%s@%llx", name,
-		 (unsigned long long)base);
-	return buf;
+	if (!w->err)
+		w->err = fdt_begin_node(w->fdt, name);
+}
+
+/* A device's node, "name@address". */
+static void begin_unit(struct fdt_writer *w, const char *name, uint64_t base)
+{
+	char unit[FDT_NODE_NAME_MAX];
+
+	snprintf(unit, sizeof(unit), "%s@%llx", name, (unsigned long long)base);
+	begin_node(w, unit);
+}
+
+static void end_node(struct fdt_writer *w)
+{
+	if (!w->err)
+		w->err = fdt_end_node(w->fdt);
+}
+
+/* A property of len bytes, already big-endian; an empty one: NULL, 0. */
+static void prop(struct fdt_writer *w, const char *name, const void *val,
+		 int len)
+{
+	if (!w->err)
+		w->err = fdt_property(w->fdt, name, val, len);
+}
+
+static void prop_string(struct fdt_writer *w, const char *name, const char *val)
+{
+	if (!w->err)
+		w->err = fdt_property_string(w->fdt, name, val);
+}
+
+static void prop_u32(struct fdt_writer *w, const char *name, uint32_t val)
+{
+	if (!w->err)
+		w->err = fdt_property_u32(w->fdt, name, val);
+}
+
+static void prop_u64(struct fdt_writer *w, const char *name, uint64_t val)
+{
+	if (!w->err)
+		w->err = fdt_property_u64(w->fdt, name, val);
 }
 
 /* reg = <base size>, in the root's 2 + 2 cells. */
-static int fdt_reg(void *fdt, uint64_t base, uint64_t size)
+static void prop_reg(struct fdt_writer *w, uint64_t base, uint64_t size)
 {
 	fdt64_t reg[] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
 
-	return fdt_property(fdt, "reg", reg, sizeof(reg));
+	prop(w, "reg", reg, sizeof(reg));
 }
 
 /* interrupts = <type number flags>: one level-triggered GIC interrupt. */
-static int fdt_interrupt(void *fdt, uint32_t type, uint32_t number)
+static void prop_interrupt(struct fdt_writer *w, uint32_t type, uint32_t number)
 {
 	fdt32_t cells[] = { cpu_to_fdt32(type), cpu_to_fdt32(number),
 			    cpu_to_fdt32(FDT_IRQ_TYPE_LEVEL_HIGH) };
 
-	return fdt_property(fdt, "interrupts", cells, sizeof(cells));
+	prop(w, "interrupts", cells, sizeof(cells));
 }
 
 /* book:begin fdt_root */
 /* The root: what machine, how wide addresses are, whose interrupts. */
-static int fdt_root(void *fdt)
+static void fdt_root(struct fdt_writer *w)
 {
-	int err = fdt_begin_node(fdt, "");
-
-	err = err ?: fdt_property_string(fdt, "compatible", "linux,dummy-virt");
-	err = err ?: fdt_property_string(fdt, "model", "hvcourse arm64 VMM");
-	err = err
-		      ?: fdt_property_u32(fdt, "#address-cells",
-					  FDT_ROOT_ADDRESS_CELLS);
-	err = err ?: fdt_property_u32(fdt, "#size-cells", FDT_ROOT_SIZE_CELLS);
-	err = err
-		      ?: fdt_property_u32(fdt, "interrupt-parent",
-					  ARM64_FDT_PHANDLE_GIC);
-	return err;
+	begin_node(w, "");
+	prop_string(w, "compatible", "linux,dummy-virt");
+	prop_string(w, "model", "hvcourse arm64 VMM");
+	prop_u32(w, "#address-cells", FDT_ROOT_ADDRESS_CELLS);
+	prop_u32(w, "#size-cells", FDT_ROOT_SIZE_CELLS);
+	prop_u32(w, "interrupt-parent", ARM64_FDT_PHANDLE_GIC);
 }
 /* book:end fdt_root */
 
@@ -104,36 +153,29 @@ static int fdt_root(void *fdt)
  * /chosen: the command line, where the console is (so that a bare
  * `earlycon` finds the UART), and the initrd the loader placed.
  */
-static int fdt_chosen(void *fdt, const struct arm64_fdt_machine *m)
+static void fdt_chosen(struct fdt_writer *w, const struct arm64_fdt_machine *m)
 {
-	char uart[FDT_NODE_NAME_MAX + 1] = "/";
-	int err = fdt_begin_node(fdt, "chosen");
+	char uart[FDT_NODE_NAME_MAX];
 
-	unit_name(uart + 1, "serial", MACHINE_UART_BASE);
-	err = err
-		      ?: fdt_property_string(fdt, "bootargs",
-					     m->bootargs ? m->bootargs : "");
-	err = err ?: fdt_property_string(fdt, "stdout-path", uart);
+	snprintf(uart, sizeof(uart), "/serial@%llx",
+		 (unsigned long long)MACHINE_UART_BASE);
+	begin_node(w, "chosen");
+	prop_string(w, "bootargs", m->bootargs ? m->bootargs : "");
+	prop_string(w, "stdout-path", uart);
 	if (m->initrd_end != m->initrd_start) {
-		err = err
-			      ?: fdt_property_u64(fdt, "linux,initrd-start",
-						  m->initrd_start);
-		err = err
-			      ?: fdt_property_u64(fdt, "linux,initrd-end",
-						  m->initrd_end);
+		prop_u64(w, "linux,initrd-start", m->initrd_start);
+		prop_u64(w, "linux,initrd-end", m->initrd_end);
 	}
-	return err ?: fdt_end_node(fdt);
+	end_node(w);
 }
 /* book:end fdt_chosen */
 
-static int fdt_memory(void *fdt, const struct arm64_fdt_machine *m)
+static void fdt_memory(struct fdt_writer *w, const struct arm64_fdt_machine *m)
 {
-	char name[FDT_NODE_NAME_MAX];
-	int err = fdt_begin_node(fdt, unit_name(name, "memory", 0));
-
-	err = err ?: fdt_property_string(fdt, "device_type", "memory");
-	err = err ?: fdt_reg(fdt, 0, m->mem_size);
-	return err ?: fdt_end_node(fdt);
+	begin_unit(w, "memory", 0);
+	prop_string(w, "device_type", "memory");
+	prop_reg(w, 0, m->mem_size);
+	end_node(w);
 }
 
 /* book:begin fdt_cpus */
@@ -142,39 +184,32 @@ static int fdt_memory(void *fdt, const struct arm64_fdt_machine *m)
  * started through PSCI: the boot CPU runs the kernel, the others wait
  * (powered off) until it calls PSCI CPU_ON for them.
  */
-static int fdt_cpus(void *fdt, const struct arm64_fdt_machine *m)
+static void fdt_cpus(struct fdt_writer *w, const struct arm64_fdt_machine *m)
 {
-	char name[FDT_NODE_NAME_MAX];
-	int err = fdt_begin_node(fdt, "cpus");
-
-	err = err
-		      ?: fdt_property_u32(fdt, "#address-cells",
-					  FDT_CPU_ADDRESS_CELLS);
-	err = err ?: fdt_property_u32(fdt, "#size-cells", FDT_CPU_SIZE_CELLS);
+	begin_node(w, "cpus");
+	prop_u32(w, "#address-cells", FDT_CPU_ADDRESS_CELLS);
+	prop_u32(w, "#size-cells", FDT_CPU_SIZE_CELLS);
 	for (unsigned int i = 0; i < m->ncpus; i++) {
 		uint32_t aff = (uint32_t)(m->mpidr[i] & MPIDR_AFF_LOW_MASK);
 
-		err = err ?: fdt_begin_node(fdt, unit_name(name, "cpu", aff));
-		err = err ?: fdt_property_string(fdt, "device_type", "cpu");
-		err = err
-			      ?: fdt_property_string(fdt, "compatible",
-						     "arm,arm-v8");
-		err = err ?: fdt_property_string(fdt, "enable-method", "psci");
-		err = err ?: fdt_property_u32(fdt, "reg", aff);
-		err = err ?: fdt_end_node(fdt);
+		begin_unit(w, "cpu", aff);
+		prop_string(w, "device_type", "cpu");
+		prop_string(w, "compatible", "arm,arm-v8");
+		prop_string(w, "enable-method", "psci");
+		prop_u32(w, "reg", aff);
+		end_node(w);
 	}
-	return err ?: fdt_end_node(fdt);
+	end_node(w);
 }
 /* book:end fdt_cpus */
 
 /* PSCI 0.2 and later, called with HVC: the hypervisor is the firmware. */
-static int fdt_psci(void *fdt)
+static void fdt_psci(struct fdt_writer *w)
 {
-	int err = fdt_begin_node(fdt, "psci");
-
-	err = err ?: fdt_property_string(fdt, "compatible", "arm,psci-0.2");
-	err = err ?: fdt_property_string(fdt, "method", "hvc");
-	return err ?: fdt_end_node(fdt);
+	begin_node(w, "psci");
+	prop_string(w, "compatible", "arm,psci-0.2");
+	prop_string(w, "method", "hvc");
+	end_node(w);
 }
 
 /* book:begin fdt_gic */
@@ -182,31 +217,28 @@ static int fdt_psci(void *fdt)
  * The GICv3: the distributor, then one region with a redistributor for
  * each vCPU.  Its phandle is what every interrupt-parent points to.
  */
-static int fdt_gic(void *fdt, const struct arm64_fdt_machine *m)
+static void fdt_gic(struct fdt_writer *w, const struct arm64_fdt_machine *m)
 {
-	char name[FDT_NODE_NAME_MAX];
 	fdt64_t reg[] = {
 		cpu_to_fdt64(MACHINE_GICD_BASE),
 		cpu_to_fdt64(MACHINE_GICD_SIZE),
 		cpu_to_fdt64(MACHINE_GICR_BASE),
 		cpu_to_fdt64((uint64_t)m->ncpus * MACHINE_GICR_SIZE),
 	};
-	int err = fdt_begin_node(fdt, unit_name(name, "interrupt-controller",
-						MACHINE_GICD_BASE));
 
-	err = err ?: fdt_property_string(fdt, "compatible", "arm,gic-v3");
-	err = err
-		      ?: fdt_property_u32(fdt, "#interrupt-cells",
-					  FDT_INTERRUPT_CELLS);
-	err = err ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
-	err = err ?: fdt_property(fdt, "reg", reg, sizeof(reg));
-	err = err ?: fdt_property_u32(fdt, "phandle", ARM64_FDT_PHANDLE_GIC);
-	return err ?: fdt_end_node(fdt);
+	begin_unit(w, "interrupt-controller", MACHINE_GICD_BASE);
+	prop_string(w, "compatible", "arm,gic-v3");
+	prop_u32(w, "#interrupt-cells", FDT_INTERRUPT_CELLS);
+	prop_u32(w, "#address-cells", FDT_GIC_ADDRESS_CELLS);
+	prop(w, "interrupt-controller", NULL, 0);
+	prop(w, "reg", reg, sizeof(reg));
+	prop_u32(w, "phandle", ARM64_FDT_PHANDLE_GIC);
+	end_node(w);
 }
 /* book:end fdt_gic */
 
 /* The architected timer: four PPIs, in the order the binding lists them. */
-static int fdt_timer(void *fdt)
+static void fdt_timer(struct fdt_writer *w)
 {
 	static const uint32_t ppis[] = {
 		MACHINE_PPI_TIMER_SEC,
@@ -215,7 +247,6 @@ static int fdt_timer(void *fdt)
 		MACHINE_PPI_TIMER_HYP,
 	};
 	fdt32_t cells[sizeof(ppis) / sizeof(ppis[0]) * FDT_INTERRUPT_CELLS];
-	int err = fdt_begin_node(fdt, "timer");
 
 	for (size_t i = 0; i < sizeof(ppis) / sizeof(ppis[0]); i++) {
 		cells[i * FDT_INTERRUPT_CELLS] = cpu_to_fdt32(FDT_GIC_PPI);
@@ -223,10 +254,11 @@ static int fdt_timer(void *fdt)
 		cells[i * FDT_INTERRUPT_CELLS + 2] =
 			cpu_to_fdt32(FDT_IRQ_TYPE_LEVEL_HIGH);
 	}
-	err = err ?: fdt_property_string(fdt, "compatible", "arm,armv8-timer");
-	err = err ?: fdt_property(fdt, "interrupts", cells, sizeof(cells));
-	err = err ?: fdt_property(fdt, "always-on", NULL, 0);
-	return err ?: fdt_end_node(fdt);
+	begin_node(w, "timer");
+	prop_string(w, "compatible", "arm,armv8-timer");
+	prop(w, "interrupts", cells, sizeof(cells));
+	prop(w, "always-on", NULL, 0);
+	end_node(w);
 }
 
 /* book:begin fdt_uart */
@@ -235,21 +267,16 @@ static int fdt_timer(void *fdt)
  * Linux binds its 8250 driver to "ns16550a" (8250_of.c) and its earlycon
  * to the node stdout-path names.
  */
-static int fdt_uart(void *fdt)
+static void fdt_uart(struct fdt_writer *w)
 {
-	char name[FDT_NODE_NAME_MAX];
-	int err = fdt_begin_node(fdt,
-				 unit_name(name, "serial", MACHINE_UART_BASE));
-
-	err = err ?: fdt_property_string(fdt, "compatible", "ns16550a");
-	err = err ?: fdt_reg(fdt, MACHINE_UART_BASE, MACHINE_UART_SIZE);
-	err = err ?: fdt_property_u32(fdt, "reg-shift", 0);
-	err = err ?: fdt_property_u32(fdt, "reg-io-width", 1);
-	err = err
-		      ?: fdt_property_u32(fdt, "clock-frequency",
-					  MACHINE_UART_CLOCK);
-	err = err ?: fdt_interrupt(fdt, FDT_GIC_SPI, MACHINE_SPI_UART);
-	return err ?: fdt_end_node(fdt);
+	begin_unit(w, "serial", MACHINE_UART_BASE);
+	prop_string(w, "compatible", "ns16550a");
+	prop_reg(w, MACHINE_UART_BASE, MACHINE_UART_SIZE);
+	prop_u32(w, "reg-shift", 0);
+	prop_u32(w, "reg-io-width", 1);
+	prop_u32(w, "clock-frequency", MACHINE_UART_CLOCK);
+	prop_interrupt(w, FDT_GIC_SPI, MACHINE_SPI_UART);
+	end_node(w);
 }
 /* book:end fdt_uart */
 
@@ -258,16 +285,14 @@ static int fdt_uart(void *fdt)
  * memory through the same caches as the vCPUs, so the guest must not clean
  * and invalidate its caches for it, as it would for a real DMA master.
  */
-static int fdt_virtio(void *fdt, const struct arm64_fdt_virtio *v)
+static void fdt_virtio(struct fdt_writer *w, const struct arm64_fdt_virtio *v)
 {
-	char name[FDT_NODE_NAME_MAX];
-	int err = fdt_begin_node(fdt, unit_name(name, "virtio_mmio", v->base));
-
-	err = err ?: fdt_property_string(fdt, "compatible", "virtio,mmio");
-	err = err ?: fdt_reg(fdt, v->base, v->size);
-	err = err ?: fdt_interrupt(fdt, FDT_GIC_SPI, v->spi);
-	err = err ?: fdt_property(fdt, "dma-coherent", NULL, 0);
-	return err ?: fdt_end_node(fdt);
+	begin_unit(w, "virtio_mmio", v->base);
+	prop_string(w, "compatible", "virtio,mmio");
+	prop_reg(w, v->base, v->size);
+	prop_interrupt(w, FDT_GIC_SPI, v->spi);
+	prop(w, "dma-coherent", NULL, 0);
+	end_node(w);
 }
 
 /*
@@ -295,27 +320,29 @@ static bool machine_ok(const struct arm64_fdt_machine *m)
  */
 int arm64_fdt_build(const struct arm64_fdt_machine *m, void *buf, size_t size)
 {
-	int err;
+	struct fdt_writer w = { .fdt = buf };
 
 	if (!machine_ok(m) || size > INT_MAX)
 		return -EINVAL;
-	err = fdt_create(buf, (int)size);
-	err = err ?: fdt_finish_reservemap(buf);
-	err = err ?: fdt_root(buf);
-	err = err ?: fdt_chosen(buf, m);
-	err = err ?: fdt_memory(buf, m);
-	err = err ?: fdt_cpus(buf, m);
-	err = err ?: fdt_psci(buf);
-	err = err ?: fdt_gic(buf, m);
-	err = err ?: fdt_timer(buf);
-	err = err ?: fdt_uart(buf);
+	w.err = fdt_create(buf, (int)size);
+	if (!w.err)
+		w.err = fdt_finish_reservemap(buf);
+	fdt_root(&w);
+	fdt_chosen(&w, m);
+	fdt_memory(&w, m);
+	fdt_cpus(&w, m);
+	fdt_psci(&w);
+	fdt_gic(&w, m);
+	fdt_timer(&w);
+	fdt_uart(&w);
 	for (unsigned int i = 0; i < m->nvirtio; i++)
-		err = err ?: fdt_virtio(buf, &m->virtio[i]);
-	err = err ?: fdt_end_node(buf); /* the root */
-	err = err ?: fdt_finish(buf);
-	if (err == -FDT_ERR_NOSPACE)
+		fdt_virtio(&w, &m->virtio[i]);
+	end_node(&w); /* the root */
+	if (!w.err)
+		w.err = fdt_finish(buf);
+	if (w.err == -FDT_ERR_NOSPACE)
 		return -ENOSPC;
-	return err ? -EIO : 0;
+	return w.err ? -EIO : 0;
 }
 /* book:end arm64_fdt_build */
 
