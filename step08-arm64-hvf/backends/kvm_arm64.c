@@ -188,6 +188,8 @@ int kvm_arm64_map_ram(struct kvm_arm64_vm *vm, void *hva, uint64_t size)
 	return 0;
 }
 
+#define SMCCC_PROBE "KVM_HAS_DEVICE_ATTR(KVM_ARM_VM_SMCCC_FILTER)"
+
 /* book:begin forward_hypercalls */
 /*
  * devices/vm.rst, KVM_ARM_VM_SMCCC_FILTER: SMCCC calls (HVC or SMC) whose
@@ -213,10 +215,13 @@ int kvm_arm64_forward_hypercalls(struct kvm_arm64_vm *vm, uint32_t base,
 	};
 
 	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr) < 0) {
-		int err = vm_fail(
-			vm, "KVM_HAS_DEVICE_ATTR(KVM_ARM_VM_SMCCC_FILTER)");
-
-		return err == -EINVAL || err == -ENXIO ? -EOPNOTSUPP : err;
+		if (errno == EINVAL)
+			vm->err_call = SMCCC_PROBE " answered EINVAL";
+		else if (errno == ENXIO)
+			vm->err_call = SMCCC_PROBE " answered ENXIO";
+		else
+			return vm_fail(vm, SMCCC_PROBE);
+		return -EOPNOTSUPP;
 	}
 	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0)
 		return vm_fail(vm,

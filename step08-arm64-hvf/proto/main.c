@@ -432,7 +432,7 @@ static void build_vm(struct machine *m, const struct options *o)
 
 		uname(&u);
 		fprintf(stderr,
-			"vmm: this host's KVM cannot forward HVC calls to userspace (%s: not supported): KVM_ARM_VM_SMCCC_FILTER needs Linux 6.4 or later, and this is %s\n",
+			"vmm: this host's KVM cannot forward HVC calls to userspace (%s): KVM_ARM_VM_SMCCC_FILTER needs Linux 6.4 or later, and this is %s\n",
 			m->vm.err_call, u.release);
 		if (o->guest)
 			exit(EXIT_HOST_CANNOT);

@@ -335,7 +335,7 @@ expect_status "without those flags Debian 12's own arm64 cross headers (6.1) fai
 expect_match "for want of the SMCCC filter" "$out" "'KVM_ARM_VM_SMCCC_FILTER' undeclared"
 # The private apt configuration keeps its lists under the cache; the host's
 # apt has no arm64 architecture and no arm64 lists.
-lists=$cache/apt-arm64/state/lists
+lists=$cache/apt-arm64-bookworm-backports/state/lists
 expect_match "the arm64 lists are in the cache's private apt state, bookworm-backports' too" \
 	"$(ls "$lists")" '_dists_bookworm-backports_main_binary-arm64_Packages'
 expect_eq "the host's dpkg knows no arm64" "$(dpkg --print-foreign-architectures | grep -c arm64)" 0
