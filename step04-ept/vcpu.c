@@ -16,7 +16,7 @@
  * "Loading Host Segment and Descriptor-Table Registers", "Loading Host
  * Control Registers, Debug Registers, MSRs"), "Guest-State Area",
  * "Unrestricted Guests", "EPT Translation Mechanism", "Invalidating Cached
- * EPT Information".
+ * Translation Information".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
