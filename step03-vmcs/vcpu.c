@@ -245,9 +245,12 @@ static void host_extra_save(struct host_extra_state *h)
 }
 
 /*
- * In the order KVM uses: the descriptor tables first, then LDTR, then the
- * selectors that may point into the LDT. Loading a selector reloads its
- * segment's base from the descriptor: the saved bases are written back.
+ * LDTR before the selectors that may point into the LDT, as KVM does
+ * (vmx_prepare_switch_to_host(), which reloads the GDT last). The
+ * descriptor tables can come first here: after the exit the GDTR limit is
+ * 0xffff, so LLDT finds its descriptor either way. Loading a selector
+ * reloads its segment's base from the descriptor: the saved bases are
+ * written back.
  */
 static void host_extra_restore(const struct host_extra_state *h)
 {

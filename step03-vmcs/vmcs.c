@@ -204,10 +204,11 @@ u64 cpu_tss_base(void)
 /*
  * A host selector must have RPL 0 and TI 0 ("Checks on Host Segment and
  * Descriptor-Table Registers"). The kernel's CS, SS and TR do. DS, ES, FS
- * and GS hold what the current process loaded (RPL 3, perhaps from its
- * LDT): they are written as null here, and vcpu.c loads them again after
- * each exit, as KVM does. There is no field for LDTR at all: an exit leaves
- * it null.
+ * and GS hold what the current process loaded: null in a 64-bit process,
+ * which passes, but a selector the process loaded itself has RPL 3 (and
+ * TI 1 if it points into its LDT). Such a selector is written as null here,
+ * and vcpu.c loads it again after each exit, as KVM does. There is no field
+ * for LDTR at all: an exit leaves it null.
  */
 static u16 host_selector(u16 selector)
 {

@@ -12,7 +12,7 @@
  * Runs in the kernel module, VMX root operation, in the exit loop.
  *
  * Spec: Intel SDM Vol. 3, "EPT Violations", "Basic VM-Exit Information"
- * (VM-exit instruction length: "not defined" for EPT violations); Vol. 2,
+ * (VM-exit instruction length: undefined for EPT violations); Vol. 2,
  * "MOV - Move".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

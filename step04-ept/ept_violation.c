@@ -12,7 +12,8 @@
  *
  * Spec: Intel SDM Vol. 3, "EPT Violations", "Basic VM-Exit Information"
  * ("Exit Qualification for EPT Violations", "Guest-Physical Address"),
- * "Invalidating Cached EPT Information".
+ * "Invalidating Cached Translation Information" ("Guidelines for Use of
+ * the INVEPT Instruction").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

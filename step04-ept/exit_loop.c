@@ -42,8 +42,9 @@ static const char hv_signature[SIGNATURE_LEN + 1] = "CourseHVisor";
  * A guest must never keep the host: after this many VM exits, or this much
  * time, the guest is stopped. A guest that spins without exiting still
  * exits on each host timer interrupt (external-interrupt exiting), so the
- * time check runs; the limit stays far below the kernel's soft-lockup and
- * RCU-stall warnings (20 s), since this CPU runs nothing else meanwhile.
+ * time check runs; the limit stays far below the kernel's soft-lockup
+ * (20 s) and RCU-stall (21 s) warnings, since this CPU runs nothing else
+ * meanwhile.
  */
 static unsigned int exit_budget = 1000;
 module_param(exit_budget, uint, 0444);

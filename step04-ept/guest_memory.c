@@ -11,10 +11,11 @@
  *
  * Runs in the kernel module, VMX root operation.
  *
- * Spec: Intel SDM Vol. 3, "EPT Translation Mechanism" ("EPT Overview",
- * "Translation of Guest-Physical Addresses Using EPT"), "Invalidating
- * Cached EPT Information", "INVEPT - Invalidate Translations Derived from
- * EPT" (Vol. 3, "VMX Instruction Reference").
+ * Spec: Intel SDM Vol. 3, "EPT Overview", "EPT Translation Mechanism",
+ * "Translation of Guest-Physical Addresses Using EPT", "Invalidating
+ * Cached Translation Information" ("Guidelines for Use of the INVEPT
+ * Instruction"), "INVEPT - Invalidate Translations Derived from EPT"
+ * (Vol. 3, "VMX Instruction Reference").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

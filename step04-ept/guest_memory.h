@@ -6,8 +6,8 @@
  * Runs in the kernel module, VMX root operation.
  *
  * Spec: Intel SDM Vol. 3, "EPT Translation Mechanism", "Invalidating
- * Cached EPT Information" ("INVEPT - Invalidate Translations Derived from
- * EPT").
+ * Cached Translation Information", "INVEPT - Invalidate Translations
+ * Derived from EPT".
  */
 #ifndef GUEST_MEMORY_H
 #define GUEST_MEMORY_H

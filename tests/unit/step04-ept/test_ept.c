@@ -142,7 +142,7 @@ START_TEST(violation_qualifications)
 			 EPT_ACCESS_READ);
 	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_WRITE),
 			 EPT_ACCESS_WRITE);
-	/* A read-modify-write (e.g. add [mem], eax) reports both: a write. */
+	/* A read-modify-write (add [mem], eax) may report both: a write. */
 	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_READ |
 					      EPT_VIOLATION_ACC_WRITE),
 			 EPT_ACCESS_WRITE);
