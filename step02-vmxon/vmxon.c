@@ -13,7 +13,8 @@
  *
  * Spec: Intel SDM Vol. 3, Chapter "Introduction to Virtual Machine
  * Extensions": Sections "Enabling and Entering VMX Operation", "Restrictions
- * on VMX Operation", "VMXON Region", "Leaving VMX Operation".
+ * on VMX Operation"; Chapter "Virtual Machine Control Structures": Section
+ * "VMXON Region"; "VMXOFF - Leave VMX Operation"; "VMM Setup & Tear Down".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
