@@ -271,7 +271,7 @@ static void vmxoff_this_cpu(void *unused)
 /*
  * CPU hotplug, while the module is loaded: a CPU going offline leaves VMX
  * operation first (INIT is blocked in VMX root operation, so it could not be
- * started again, and its region is freed at unload); a CPU coming online
+ * started again, and unload reaches online CPUs only); a CPU coming online
  * enters it. The callbacks run on that CPU, with interrupts on.
  */
 static int vmxon_cpu_online(unsigned int cpu)
