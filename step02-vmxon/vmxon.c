@@ -13,7 +13,8 @@
  *
  * Spec: Intel SDM Vol. 3, Chapter "Introduction to Virtual Machine
  * Extensions": Sections "Enabling and Entering VMX Operation", "Restrictions
- * on VMX Operation", "VMXON Region", "Leaving VMX Operation".
+ * on VMX Operation"; Chapter "Virtual Machine Control Structures": Section
+ * "VMXON Region"; "VMXOFF - Leave VMX Operation"; "VMM Setup & Tear Down".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -270,7 +271,7 @@ static void vmxoff_this_cpu(void *unused)
 /*
  * CPU hotplug, while the module is loaded: a CPU going offline leaves VMX
  * operation first (INIT is blocked in VMX root operation, so it could not be
- * started again, and its region is freed at unload); a CPU coming online
+ * started again, and unload reaches online CPUs only); a CPU coming online
  * enters it. The callbacks run on that CPU, with interrupts on.
  */
 static int vmxon_cpu_online(unsigned int cpu)
