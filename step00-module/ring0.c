@@ -18,6 +18,7 @@
 #include <asm/special_insns.h>
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
+#include <asm/segment.h>
 
 #include "cpu_regs.h"
 
@@ -46,7 +47,7 @@ static void read_regs(void *info)
 
 	r->cpu = smp_processor_id();
 	asm volatile("mov %%cs, %0" : "=r"(cs));
-	r->cpl = cs & 3; /* the current privilege level is CS.RPL */
+	r->cpl = cs & SEGMENT_RPL_MASK; /* the current privilege level */
 	r->cr0 = read_cr0();
 	r->cr4 = __read_cr4();
 	rdmsrl(MSR_EFER, r->efer);
@@ -61,18 +62,22 @@ static void print_reg(const char *name, u64 value, const struct reg_bit *bits)
 	pr_info("%-4s = 0x%016llx  %s\n", name, value, names);
 }
 
-static int __init ring0_init(void)
+/*
+ * Read CR0, CR4 and IA32_EFER on CPU @target (-1: the CPU running this
+ * code) and log them by name. -EINVAL if @target is not an online CPU.
+ */
+static int report_cpu_regs(int target)
 {
 	struct cpu_regs r;
-	int target = cpu;
 	int err;
 
 	/* book:begin validate */
 	if (target == -1) {
-		target = get_cpu(); /* the CPU running this code, kept until put_cpu */
+		/* The CPU running this code, ours until put_cpu(). */
+		target = get_cpu();
 		put_cpu();
 	} else if (target < 0 || target >= nr_cpu_ids || !cpu_online(target)) {
-		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", cpu,
+		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", target,
 		       cpumask_pr_args(cpu_online_mask));
 		return -EINVAL;
 	}
@@ -83,7 +88,6 @@ static int __init ring0_init(void)
 		pr_err("cannot run on CPU %d: %d\n", target, err);
 		return err;
 	}
-
 	pr_info("loaded: running in ring 0 (CPL %u), registers read on CPU %d\n",
 		r.cpl, r.cpu);
 	print_reg("CR0", r.cr0, cr0_bits);
@@ -94,6 +98,14 @@ static int __init ring0_init(void)
 	return 0;
 }
 
+/* book:begin init */
+/* One line per mechanism: each step adds the line of its own. */
+static int __init ring0_init(void)
+{
+	return report_cpu_regs(cpu); /* step00: ring 0 */
+}
+/* book:end init */
+
 static void __exit ring0_exit(void)
 {
 	pr_info("unloaded\n");
@@ -102,4 +114,4 @@ static void __exit ring0_exit(void)
 module_init(ring0_init);
 module_exit(ring0_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("step00: ring 0, CR0/CR4/EFER, a validated module parameter");
+MODULE_DESCRIPTION("step00: ring 0: CR0, CR4, EFER; a validated parameter");

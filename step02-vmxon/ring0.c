@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ring0.c — ring-0 code we can load and unload: the vehicle of the course.
+ * ring0.c — the module: its parameter, and an init function that calls each
+ * mechanism of the course so far, one line each.
  *
- * Kernel module (ring 0, 64-bit mode). On load it reports which CPU it runs
- * on and reads CR0, CR4 and IA32_EFER there — registers a userspace program
- * cannot read (MOV from CR0 and RDMSR fault outside ring 0) — and decodes
- * their named bits. One parameter, `cpu`, picks the CPU; a value that is not
- * an online CPU fails the load with -EINVAL. Then it discovers VMX
- * (vmx_discover.c): without VMX the load fails with -ENODEV; and it puts
- * every CPU into VMX root operation (vmxon.c) until unload. Intel SDM
- * Vol. 3A, "Control Registers", "Extended Feature Enable Register"; Vol. 3A,
- * "Privilege Levels"; Vol. 3C, "Discovering Support for VMX", "Enabling and
- * Entering VMX Operation".
+ * Kernel module (ring 0, 64-bit mode). step00's part is here: on load it
+ * reads CR0, CR4 and IA32_EFER on one CPU (the `cpu` parameter; a value that
+ * is not an online CPU fails the load with -EINVAL) and logs their named
+ * bits. Then VMX discovery (vmx_discover.c): without VMX the load fails with
+ * -ENODEV; then every CPU enters VMX root operation (vmxon.c) until unload.
+ * Intel SDM Vol. 3A, "Control Registers", "Extended Feature Enable
+ * Register", "Privilege Levels"; Vol. 3C, "Discovering Support for VMX",
+ * "Enabling and Entering VMX Operation".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,6 +21,7 @@
 #include <asm/special_insns.h>
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
+#include <asm/segment.h>
 
 #include "cpu_regs.h"
 #include "vmx_discover.h"
@@ -52,7 +52,7 @@ static void read_regs(void *info)
 
 	r->cpu = smp_processor_id();
 	asm volatile("mov %%cs, %0" : "=r"(cs));
-	r->cpl = cs & 3; /* the current privilege level is CS.RPL */
+	r->cpl = cs & SEGMENT_RPL_MASK; /* the current privilege level */
 	r->cr0 = read_cr0();
 	r->cr4 = __read_cr4();
 	rdmsrl(MSR_EFER, r->efer);
@@ -67,19 +67,22 @@ static void print_reg(const char *name, u64 value, const struct reg_bit *bits)
 	pr_info("%-4s = 0x%016llx  %s\n", name, value, names);
 }
 
-static int __init ring0_init(void)
+/*
+ * Read CR0, CR4 and IA32_EFER on CPU @target (-1: the CPU running this
+ * code) and log them by name. -EINVAL if @target is not an online CPU.
+ */
+static int report_cpu_regs(int target)
 {
-	struct vmx_caps caps;
 	struct cpu_regs r;
-	int target = cpu;
 	int err;
 
 	/* book:begin validate */
 	if (target == -1) {
-		target = get_cpu(); /* the CPU running this code, kept until put_cpu */
+		/* The CPU running this code, ours until put_cpu(). */
+		target = get_cpu();
 		put_cpu();
 	} else if (target < 0 || target >= nr_cpu_ids || !cpu_online(target)) {
-		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", cpu,
+		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", target,
 		       cpumask_pr_args(cpu_online_mask));
 		return -EINVAL;
 	}
@@ -90,7 +93,6 @@ static int __init ring0_init(void)
 		pr_err("cannot run on CPU %d: %d\n", target, err);
 		return err;
 	}
-
 	pr_info("loaded: running in ring 0 (CPL %u), registers read on CPU %d\n",
 		r.cpl, r.cpu);
 	print_reg("CR0", r.cr0, cr0_bits);
@@ -98,20 +100,25 @@ static int __init ring0_init(void)
 	print_reg("EFER", r.efer, efer_bits);
 	pr_info("CR4.VMXE=%d EFER.SVME=%d (1: a hypervisor has this CPU's virtualization on)\n",
 		!!(r.cr4 & X86_CR4_VMXE), !!(r.efer & EFER_SVME));
-
-	/* book:begin discover-call */
-	err = vmx_discover(&caps);
-	if (err)
-		return err;
-	/* book:end discover-call */
-
-	/* book:begin vmxon-call */
-	err = vmxon_all_cpus(&caps);
-	if (err)
-		return err;
-	/* book:end vmxon-call */
 	return 0;
 }
+
+/* book:begin init */
+/* One line per mechanism: each step adds the line of its own. */
+static int __init ring0_init(void)
+{
+	struct vmx_caps caps;
+	int err;
+
+	err = report_cpu_regs(cpu); /* step00: ring 0 */
+	if (err)
+		return err;
+	err = vmx_discover(&caps); /* step01: what VMX offers */
+	if (err)
+		return err;
+	return vmxon_all_cpus(&caps); /* step02: VMX root operation */
+}
+/* book:end init */
 
 static void __exit ring0_exit(void)
 {
@@ -122,4 +129,4 @@ static void __exit ring0_exit(void)
 module_init(ring0_init);
 module_exit(ring0_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("step02: ring 0, CR0/CR4/EFER, a validated module parameter, VMX discovery, VMXON on every CPU");
+MODULE_DESCRIPTION("step02: ring 0; VMX discovery; VMXON on every CPU");

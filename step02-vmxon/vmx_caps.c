@@ -4,7 +4,8 @@
  * adjustment of VMX controls; the CR0/CR4 fixed bits.
  *
  * Pure functions on recorded MSR values: runs in the kernel module and in the
- * host's Check unit tests (tests/unit/step01-cpuid-vmx), never touches the CPU.
+ * host's Check unit tests (tests/unit/<step>/test_vmx_caps.c), never touches
+ * the CPU.
  *
  * Spec: Intel SDM Vol. 3, Appendix A "VMX Capability Reporting Facility":
  * A.1 "Basic VMX Information", A.3 "VM-Execution Controls", A.4 "VM-Exit
@@ -33,12 +34,12 @@ enum vmx_feature_control_state vmx_feature_control_state(u64 feature_control)
 /* book:begin basic */
 u32 vmx_basic_revision_id(u64 basic)
 {
-	return vmx_basic_vmcs_revision_id(basic);	/* bits 30:0 */
+	return vmx_basic_vmcs_revision_id(basic); /* bits 30:0 */
 }
 
 u32 vmx_basic_region_size(u64 basic)
 {
-	return vmx_basic_vmcs_size(basic);		/* bits 44:32 */
+	return vmx_basic_vmcs_size(basic); /* bits 44:32 */
 }
 
 unsigned int vmx_basic_memory_type(u64 basic)
@@ -48,7 +49,7 @@ unsigned int vmx_basic_memory_type(u64 basic)
 
 bool vmx_basic_has_true_ctls(u64 basic)
 {
-	return basic & VMX_BASIC_TRUE_CTLS;		/* bit 55 */
+	return basic & VMX_BASIC_TRUE_CTLS; /* bit 55 */
 }
 /* book:end basic */
 
@@ -69,14 +70,17 @@ const char *vmx_memory_type_name(unsigned int type)
 	}
 }
 
-#define NAMED(bit) { (bit), #bit }
+/* One named bit; clang-format would spread this one line over four. */
+/* clang-format off */
+#define NAMED(bit)	{ (bit), #bit }
+/* clang-format on */
 
 static const struct vmx_named_bit pin_bits[] = {
-	NAMED(PIN_BASED_EXT_INTR_MASK),
-	NAMED(PIN_BASED_NMI_EXITING),
-	NAMED(PIN_BASED_VIRTUAL_NMIS),
-	NAMED(PIN_BASED_VMX_PREEMPTION_TIMER),
-	NAMED(PIN_BASED_POSTED_INTR),
+	NAMED(PIN_BASED_EXT_INTR_MASK),	       /* external interrupts exit */
+	NAMED(PIN_BASED_NMI_EXITING),	       /* NMIs exit */
+	NAMED(PIN_BASED_VIRTUAL_NMIS),	       /* NMI blocking, virtualized */
+	NAMED(PIN_BASED_VMX_PREEMPTION_TIMER), /* a timer that exits */
+	NAMED(PIN_BASED_POSTED_INTR),	       /* interrupts without exits */
 };
 
 static const struct vmx_named_bit proc_bits[] = {
@@ -165,23 +169,21 @@ static const struct vmx_named_bit entry_bits[] = {
 const struct vmx_ctl_class vmx_ctl_classes[VMX_NR_CTL_KINDS] = {
 	[VMX_CTL_PIN] = { "pin-based VM-execution controls",
 			  MSR_IA32_VMX_PINBASED_CTLS,
-			  MSR_IA32_VMX_TRUE_PINBASED_CTLS,
-			  pin_bits, ARRAY_SIZE(pin_bits) },
+			  MSR_IA32_VMX_TRUE_PINBASED_CTLS, pin_bits,
+			  ARRAY_SIZE(pin_bits) },
 	[VMX_CTL_PROC] = { "primary processor-based VM-execution controls",
 			   MSR_IA32_VMX_PROCBASED_CTLS,
-			   MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
-			   proc_bits, ARRAY_SIZE(proc_bits) },
+			   MSR_IA32_VMX_TRUE_PROCBASED_CTLS, proc_bits,
+			   ARRAY_SIZE(proc_bits) },
 	[VMX_CTL_PROC2] = { "secondary processor-based VM-execution controls",
-			    MSR_IA32_VMX_PROCBASED_CTLS2, 0,
-			    proc2_bits, ARRAY_SIZE(proc2_bits) },
-	[VMX_CTL_EXIT] = { "VM-exit controls",
-			   MSR_IA32_VMX_EXIT_CTLS,
-			   MSR_IA32_VMX_TRUE_EXIT_CTLS,
-			   exit_bits, ARRAY_SIZE(exit_bits) },
-	[VMX_CTL_ENTRY] = { "VM-entry controls",
-			    MSR_IA32_VMX_ENTRY_CTLS,
-			    MSR_IA32_VMX_TRUE_ENTRY_CTLS,
-			    entry_bits, ARRAY_SIZE(entry_bits) },
+			    MSR_IA32_VMX_PROCBASED_CTLS2, 0, proc2_bits,
+			    ARRAY_SIZE(proc2_bits) },
+	[VMX_CTL_EXIT] = { "VM-exit controls", MSR_IA32_VMX_EXIT_CTLS,
+			   MSR_IA32_VMX_TRUE_EXIT_CTLS, exit_bits,
+			   ARRAY_SIZE(exit_bits) },
+	[VMX_CTL_ENTRY] = { "VM-entry controls", MSR_IA32_VMX_ENTRY_CTLS,
+			    MSR_IA32_VMX_TRUE_ENTRY_CTLS, entry_bits,
+			    ARRAY_SIZE(entry_bits) },
 };
 
 /*
@@ -203,8 +205,8 @@ u32 vmx_ctl_msr_index(enum vmx_ctl_kind kind, u64 basic)
 struct vmx_ctl vmx_ctl_from_msr(u64 msr_value)
 {
 	struct vmx_ctl ctl = {
-		.allowed0 = (u32)msr_value,		/* 1 = must be 1 */
-		.allowed1 = (u32)(msr_value >> 32),	/* 0 = must be 0 */
+		.allowed0 = lower_32_bits(msr_value), /* 1 = must be 1 */
+		.allowed1 = upper_32_bits(msr_value), /* 0 = must be 0 */
 	};
 	return ctl;
 }
@@ -278,7 +280,10 @@ bool vmx_caps_has_unrestricted_guest(const struct vmx_caps *caps)
 }
 
 /* IA32_VMX_EPT_VPID_CAP: EPT bits in 31:0, VPID bits in 63:32. */
-#define VPID_CAP(bit) { (u64)(bit) << 32, #bit }
+#define VPID_CAP_SHIFT 32
+/* clang-format off */
+#define VPID_CAP(bit)	{ (u64)(bit) << VPID_CAP_SHIFT, #bit }
+/* clang-format on */
 
 const struct vmx_named_bit vmx_ept_vpid_bits[] = {
 	NAMED(VMX_EPT_EXECUTE_ONLY_BIT),

@@ -27,11 +27,11 @@ struct vmx_ctl {
 };
 
 enum vmx_ctl_kind {
-	VMX_CTL_PIN,	/* pin-based VM-execution controls */
-	VMX_CTL_PROC,	/* primary processor-based VM-execution controls */
-	VMX_CTL_PROC2,	/* secondary processor-based VM-execution controls */
-	VMX_CTL_EXIT,	/* VM-exit controls */
-	VMX_CTL_ENTRY,	/* VM-entry controls */
+	VMX_CTL_PIN,   /* pin-based VM-execution controls */
+	VMX_CTL_PROC,  /* primary processor-based VM-execution controls */
+	VMX_CTL_PROC2, /* secondary processor-based VM-execution controls */
+	VMX_CTL_EXIT,  /* VM-exit controls */
+	VMX_CTL_ENTRY, /* VM-entry controls */
 	VMX_NR_CTL_KINDS
 };
 
@@ -43,8 +43,8 @@ struct vmx_named_bit {
 /* A control class: its title, where its capability lives, its bit names. */
 struct vmx_ctl_class {
 	const char *title;
-	u32 msr;		/* MSR_IA32_VMX_*_CTLS */
-	u32 true_msr;		/* MSR_IA32_VMX_TRUE_*_CTLS, 0 if none */
+	u32 msr;      /* MSR_IA32_VMX_*_CTLS */
+	u32 true_msr; /* MSR_IA32_VMX_TRUE_*_CTLS, 0 if none */
 	const struct vmx_named_bit *bits;
 	unsigned int nr_bits;
 };
@@ -53,26 +53,26 @@ extern const struct vmx_ctl_class vmx_ctl_classes[VMX_NR_CTL_KINDS];
 
 /* What a capability MSR says about one control bit. */
 enum vmx_ctl_setting {
-	VMX_CTL_MUST_BE_0,	/* allowed1 = 0 */
-	VMX_CTL_EITHER,		/* allowed0 = 0, allowed1 = 1 */
-	VMX_CTL_MUST_BE_1,	/* allowed0 = 1 (then allowed1 = 1 too) */
+	VMX_CTL_MUST_BE_0, /* allowed1 = 0 */
+	VMX_CTL_EITHER,	   /* allowed0 = 0, allowed1 = 1 */
+	VMX_CTL_MUST_BE_1, /* allowed0 = 1 (then allowed1 = 1 too) */
 };
 
 /* Everything step01 reads, as raw MSR values. */
 struct vmx_caps {
-	u64 feature_control;	/* MSR_IA32_FEAT_CTL */
-	u64 basic;		/* MSR_IA32_VMX_BASIC */
+	u64 feature_control; /* MSR_IA32_FEAT_CTL */
+	u64 basic;	     /* MSR_IA32_VMX_BASIC */
 	struct vmx_ctl ctl[VMX_NR_CTL_KINDS];
-	u64 misc;		/* MSR_IA32_VMX_MISC */
+	u64 misc; /* MSR_IA32_VMX_MISC */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	u64 ept_vpid_cap;	/* MSR_IA32_VMX_EPT_VPID_CAP, 0 if absent */
+	u64 ept_vpid_cap; /* MSR_IA32_VMX_EPT_VPID_CAP, 0 if absent */
 };
 
 /* IA32_FEATURE_CONTROL: may software execute VMXON (outside SMX)? */
 enum vmx_feature_control_state {
-	VMX_FC_LOCKED_ENABLED,	 /* firmware/kernel locked it with VMX on */
-	VMX_FC_LOCKED_DISABLED,	 /* locked with VMX off: only a reset helps */
-	VMX_FC_UNLOCKED,	 /* we may set VMX-outside-SMX and lock it */
+	VMX_FC_LOCKED_ENABLED,	/* firmware/kernel locked it with VMX on */
+	VMX_FC_LOCKED_DISABLED, /* locked with VMX off: only a reset helps */
+	VMX_FC_UNLOCKED,	/* we may set VMX-outside-SMX and lock it */
 };
 enum vmx_feature_control_state vmx_feature_control_state(u64 feature_control);
 

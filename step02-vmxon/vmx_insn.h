@@ -19,9 +19,9 @@
 
 enum vmx_insn_status {
 	VMX_SUCCEED,
-	VMX_FAIL_INVALID,	/* CF=1 */
-	VMX_FAIL_VALID,		/* ZF=1, number in VM_INSTRUCTION_ERROR */
-	VMX_FAULT,		/* the instruction raised #UD or #GP */
+	VMX_FAIL_INVALID, /* CF=1 */
+	VMX_FAIL_VALID,	  /* ZF=1, number in VM_INSTRUCTION_ERROR */
+	VMX_FAULT,	  /* the instruction raised #UD or #GP */
 };
 
 enum vmx_insn_status vmx_vmxon(phys_addr_t vmxon_region);

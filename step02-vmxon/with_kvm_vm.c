@@ -23,10 +23,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/*
+ * The helper itself failed, not the command: 125, as env(1) and timeout(1)
+ * report it, so that no exit status of the command is mistaken for it.
+ */
+#define EXIT_HELPER_FAILED 125
+/* A command killed by signal N: 128 + N, as the shell reports it. */
+#define EXIT_KILLED_BY_SIGNAL 128
+
 static void die_perror(const char *what)
 {
 	fprintf(stderr, "with_kvm_vm: %s: %s\n", what, strerror(errno));
-	exit(125);
+	exit(EXIT_HELPER_FAILED);
 }
 
 int main(int argc, char **argv)
@@ -60,5 +68,7 @@ int main(int argc, char **argv)
 	close(vm);
 	close(kvm);
 	printf("with_kvm_vm: VM closed: kvm_intel has left VMX operation\n");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 125;
+	if (WIFSIGNALED(status))
+		return EXIT_KILLED_BY_SIGNAL + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }

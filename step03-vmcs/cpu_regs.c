@@ -2,7 +2,8 @@
 /*
  * cpu_regs.c — turn a control-register value into the names of its set bits.
  *
- * Kernel (step00.c prints with it) and host (tests/unit/step00-module).
+ * Kernel (ring0.c logs with it) and host: the unit tests of every step that
+ * has this file (tests/unit/<step>/test_cpu_regs.c) compile it unchanged.
  * Intel SDM Vol. 3A, "Control Registers" (CR0, CR4) and "Extended Feature
  * Enable Register" (IA32_EFER); AMD APM Vol. 2, "Extended Feature Enable
  * Register (EFER)" for SVME.
@@ -16,17 +17,17 @@
 /* book:begin bit-tables */
 const struct reg_bit cr0_bits[] = {
 	{ X86_CR0_PE, "PE" }, /* protection enable: protected mode */
-	{ X86_CR0_MP, "MP" },
-	{ X86_CR0_EM, "EM" },
-	{ X86_CR0_TS, "TS" },
-	{ X86_CR0_ET, "ET" },
+	{ X86_CR0_MP, "MP" }, /* monitor coprocessor */
+	{ X86_CR0_EM, "EM" }, /* x87 emulation */
+	{ X86_CR0_TS, "TS" }, /* task switched: lazy FPU state */
+	{ X86_CR0_ET, "ET" }, /* extension type, always 1 */
 	{ X86_CR0_NE, "NE" }, /* native FPU error reporting */
 	{ X86_CR0_WP, "WP" }, /* ring 0 honours read-only pages */
-	{ X86_CR0_AM, "AM" },
-	{ X86_CR0_NW, "NW" },
-	{ X86_CR0_CD, "CD" },
+	{ X86_CR0_AM, "AM" }, /* alignment checks allowed */
+	{ X86_CR0_NW, "NW" }, /* not write-through */
+	{ X86_CR0_CD, "CD" }, /* cache disable */
 	{ X86_CR0_PG, "PG" }, /* paging */
-	{ 0, NULL }
+	{ 0, NULL },
 };
 
 const struct reg_bit cr4_bits[] = {
@@ -51,7 +52,7 @@ const struct reg_bit cr4_bits[] = {
 	{ X86_CR4_SMEP, "SMEP" },
 	{ X86_CR4_SMAP, "SMAP" },
 	{ X86_CR4_PKE, "PKE" },
-	{ 0, NULL }
+	{ 0, NULL },
 };
 
 const struct reg_bit efer_bits[] = {
@@ -60,7 +61,7 @@ const struct reg_bit efer_bits[] = {
 	{ EFER_LMA, "LMA" },   /* long mode active */
 	{ EFER_NX, "NXE" },    /* no-execute pages */
 	{ EFER_SVME, "SVME" }, /* AMD SVM enable: VMRUN is allowed */
-	{ 0, NULL }
+	{ 0, NULL },
 };
 /* book:end bit-tables */
 
@@ -82,8 +83,8 @@ int format_reg_bits(char *buf, size_t size, u64 value,
 		if (!(value & bits->mask))
 			continue;
 		unnamed &= ~bits->mask;
-		len += scnprintf(buf + len, size - len, "%s%s",
-				 len ? " " : "", bits->name);
+		len += scnprintf(buf + len, size - len, "%s%s", len ? " " : "",
+				 bits->name);
 	}
 	if (unnamed)
 		len += scnprintf(buf + len, size - len, "%s+0x%llx",

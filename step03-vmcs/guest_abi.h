@@ -13,11 +13,11 @@
  * Spec: Intel SDM Vol. 2, "CPUID" (leaves 40000000H-4FFFFFFFH are reserved
  * for hypervisors); Vol. 3, "VMCALL - Call to VM Monitor".
  */
-#define GUEST_CPUID_SIGNATURE_LEAF	0x40000000
+#define GUEST_CPUID_SIGNATURE_LEAF 0x40000000
 
 /* RBX, RCX, RDX = the 12 signature bytes exactly as CPUID returned them. */
-#define HC_REPORT_SIGNATURE		1
+#define HC_REPORT_SIGNATURE 1
 /* RBX = the sum the guest computed. */
-#define HC_REPORT_RESULT		2
+#define HC_REPORT_RESULT 2
 
-#define GUEST_STACK_SIZE		4096
+#define GUEST_STACK_SIZE 4096

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ring0.c — ring-0 code we can load and unload: the vehicle of the course.
+ * ring0.c — the module: its parameter, and an init function that calls each
+ * mechanism of the course so far, one line each.
  *
- * Kernel module (ring 0, 64-bit mode). On load it reports which CPU it runs
- * on and reads CR0, CR4 and IA32_EFER there — registers a userspace program
- * cannot read (MOV from CR0 and RDMSR fault outside ring 0) — and decodes
- * their named bits. One parameter, `cpu`, picks the CPU; a value that is not
- * an online CPU fails the load with -EINVAL. Then it discovers VMX
- * (vmx_discover.c): without VMX the load fails with -ENODEV; and it puts
- * every CPU into VMX root operation (vmxon.c) until unload; and then runs
- * one guest to its end in VMX non-root operation on the loading CPU
- * (vcpu.c). Intel SDM
- * Vol. 3A, "Control Registers", "Extended Feature Enable Register"; Vol. 3A,
- * "Privilege Levels"; Vol. 3C, "Discovering Support for VMX", "Enabling and
- * Entering VMX Operation"; "VM Entries", "VM Exits".
+ * Kernel module (ring 0, 64-bit mode). step00's part is here: on load it
+ * reads CR0, CR4 and IA32_EFER on one CPU (the `cpu` parameter; a value that
+ * is not an online CPU fails the load with -EINVAL) and logs their named
+ * bits. Then VMX discovery (vmx_discover.c): without VMX the load fails with
+ * -ENODEV; every CPU enters VMX root operation (vmxon.c) until unload; and
+ * one guest runs to its end on the loading CPU (vcpu.c, exit_loop.c).
+ * Intel SDM Vol. 3A, "Control Registers", "Extended Feature Enable
+ * Register", "Privilege Levels"; Vol. 3C, "Discovering Support for VMX",
+ * "Enabling and Entering VMX Operation", "VM Entries", "VM Exits".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +22,7 @@
 #include <asm/special_insns.h>
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
+#include <asm/segment.h>
 
 #include "cpu_regs.h"
 #include "vmx_discover.h"
@@ -55,7 +54,7 @@ static void read_regs(void *info)
 
 	r->cpu = smp_processor_id();
 	asm volatile("mov %%cs, %0" : "=r"(cs));
-	r->cpl = cs & 3; /* the current privilege level is CS.RPL */
+	r->cpl = cs & SEGMENT_RPL_MASK; /* the current privilege level */
 	r->cr0 = read_cr0();
 	r->cr4 = __read_cr4();
 	rdmsrl(MSR_EFER, r->efer);
@@ -70,19 +69,22 @@ static void print_reg(const char *name, u64 value, const struct reg_bit *bits)
 	pr_info("%-4s = 0x%016llx  %s\n", name, value, names);
 }
 
-static int __init ring0_init(void)
+/*
+ * Read CR0, CR4 and IA32_EFER on CPU @target (-1: the CPU running this
+ * code) and log them by name. -EINVAL if @target is not an online CPU.
+ */
+static int report_cpu_regs(int target)
 {
-	struct vmx_caps caps;
 	struct cpu_regs r;
-	int target = cpu;
 	int err;
 
 	/* book:begin validate */
 	if (target == -1) {
-		target = get_cpu(); /* the CPU running this code, kept until put_cpu */
+		/* The CPU running this code, ours until put_cpu(). */
+		target = get_cpu();
 		put_cpu();
 	} else if (target < 0 || target >= nr_cpu_ids || !cpu_online(target)) {
-		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", cpu,
+		pr_err("cpu=%d is not an online CPU (online: %*pbl)\n", target,
 		       cpumask_pr_args(cpu_online_mask));
 		return -EINVAL;
 	}
@@ -93,7 +95,6 @@ static int __init ring0_init(void)
 		pr_err("cannot run on CPU %d: %d\n", target, err);
 		return err;
 	}
-
 	pr_info("loaded: running in ring 0 (CPL %u), registers read on CPU %d\n",
 		r.cpl, r.cpu);
 	print_reg("CR0", r.cr0, cr0_bits);
@@ -101,29 +102,34 @@ static int __init ring0_init(void)
 	print_reg("EFER", r.efer, efer_bits);
 	pr_info("CR4.VMXE=%d EFER.SVME=%d (1: a hypervisor has this CPU's virtualization on)\n",
 		!!(r.cr4 & X86_CR4_VMXE), !!(r.efer & EFER_SVME));
+	return 0;
+}
 
-	/* book:begin discover-call */
-	err = vmx_discover(&caps);
+/* book:begin init */
+/* One line per mechanism: each step adds the line of its own. */
+static int __init ring0_init(void)
+{
+	struct vmx_caps caps;
+	int err;
+
+	err = report_cpu_regs(cpu); /* step00: ring 0 */
 	if (err)
 		return err;
-	/* book:end discover-call */
-
-	/* book:begin vmxon-call */
-	err = vmxon_all_cpus(&caps);
+	err = vmx_discover(&caps); /* step01: what VMX offers */
 	if (err)
 		return err;
-	/* book:end vmxon-call */
-
-	/* book:begin run-call */
-	err = vcpu_run_guest(&caps);
+	err = vmxon_all_cpus(&caps); /* step02: VMX root operation */
+	if (err)
+		return err;
+	err = vcpu_run_guest(&caps); /* step03: a guest, its VM exits */
 	if (err) {
 		pr_err("the guest did not run to its end (%d); leaving VMX operation\n",
 		       err);
 		vmxoff_all_cpus();
 	}
-	/* book:end run-call */
 	return err;
 }
+/* book:end init */
 
 static void __exit ring0_exit(void)
 {
@@ -134,4 +140,4 @@ static void __exit ring0_exit(void)
 module_init(ring0_init);
 module_exit(ring0_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("step03: ring 0, VMX discovery, VMXON on every CPU, a VMCS, VMLAUNCH, VM exits, VMRESUME");
+MODULE_DESCRIPTION("step03: ring 0; VMX; VMXON; a VMCS, VM entries and exits");

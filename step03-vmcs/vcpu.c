@@ -1,91 +1,96 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcpu.c - step03's virtual CPU: set up a VMCS for a 64-bit guest that runs
- * on the host's page tables, VMLAUNCH it, dispatch its VM exits, VMRESUME it
- * until it halts.
+ * vcpu.c - the first half of a VMM: a virtual CPU for a 64-bit guest that
+ * runs on the host's page tables, and one trip into it and back (VMLAUNCH,
+ * a VM exit, the host's state put back). With the `guest=hlt` parameter the
+ * module stops there: the guest is one HLT. Otherwise the exit loop
+ * (exit_loop.c) runs the full guest (guest.asm).
  *
  * Runs in the kernel module, VMX root operation, on one CPU with preemption
- * and interrupts off while the guest runs (see vcpu_run() for interrupts).
+ * off, and interrupts off in the host while the guest runs.
  *
- * Spec: Intel SDM Vol. 3, "VMX Non-Root Operation" ("Instructions That
- * Cause VM Exits"), "VM Entries" ("Checks on the Guest State Area",
- * "VM-Entry Failures During or After Loading Guest State"), "VM Exits"
- * ("Basic VM-Exit Information", "Loading Host State"), "VM-Execution
- * Control Fields" ("Pin-Based VM-Execution Controls": external-interrupt
- * and NMI exiting).
+ * Spec: Intel SDM Vol. 3, "VM Entries" ("Checks on VMX Controls and
+ * Host-State Area", "Checks on the Guest State Area", "VM-Entry Failures
+ * During or After Loading Guest State"), "VM Exits" ("Loading Host State":
+ * "Loading Host Segment and Descriptor-Table Registers", "Loading Host
+ * Control Registers, Debug Registers, MSRs"), "Guest-State Area".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/ctype.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
-#include <linux/jiffies.h>
 #include <linux/kvm_para.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
-#include <asm/kvm_para.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/vmx.h>
 
+#include "exit_loop.h"
 #include "vcpu.h"
 #include "vmx_insn.h"
 
-/* The 12 bytes our CPUID leaf 0x40000000 returns (KVM's is "KVMKVMKVM"). */
-static const char hv_signature[SIGNATURE_LEN + 1] = "CourseHVisor";
+/* book:begin guests */
+/* Linked in from guest_image.S: the guests' code (guest_hlt.asm, guest.asm). */
+extern const u8 guest_hlt_image_start[], guest_hlt_image_end[];
+extern const u8 guest_image_start[], guest_image_end[];
+
+/*
+ * The guests this module runs (the `guest` parameter): how each one runs,
+ * and the controls that needs on top of the guest's own.
+ */
+struct guest_image {
+	const char *name;
+	const u8 *start, *end;
+	int (*run)(struct vcpu *vcpu);
+	const struct vmx_controls *run_controls;
+};
+
+static int vcpu_launch_once(struct vcpu *vcpu);
+
+static const struct guest_image guest_images[] = {
+	{ "hlt", guest_hlt_image_start, guest_hlt_image_end, vcpu_launch_once,
+	  NULL },
+	{ "full", guest_image_start, guest_image_end, exit_loop_run,
+	  &exit_loop_controls },
+};
+
+static char *guest = "full";
+module_param(guest, charp, 0444);
+MODULE_PARM_DESC(guest, "hlt (one VMLAUNCH, one exit) | full (the exit loop)");
+/* book:end guests */
 
 /* A deliberately broken VMCS, to see how the CPU refuses it. */
 static char *break_state = "none";
 module_param(break_state, charp, 0444);
 MODULE_PARM_DESC(break_state,
-		 "none | guest (clear RFLAGS bit 1 in the guest state) | host (zero HOST_CS_SELECTOR)");
-
-/* book:begin budget */
-/*
- * A guest must never keep the host: after this many VM exits, or this much
- * time, the guest is stopped. A guest that spins without exiting still
- * exits on each host timer interrupt (external-interrupt exiting), so the
- * time check runs; the limit stays far below the kernel's soft-lockup and
- * RCU-stall warnings (20 s), since this CPU runs nothing else meanwhile.
- */
-static unsigned int exit_budget = 1000;
-module_param(exit_budget, uint, 0444);
-MODULE_PARM_DESC(exit_budget, "VM exits after which the guest is stopped (default 1000)");
-#define GUEST_TIME_BUDGET_MS	2000
-/* book:end budget */
-
-/* Linked in from guest_image.S: the guest's code (guest.asm). */
-extern const u8 guest_image_start[], guest_image_end[];
+		 "none | guest (clear RFLAGS bit 1) | host (null HOST_CS)");
 
 /* DR7 bit 10 always reads as 1 ("Debug Control Register (DR7)"). */
-#define DR7_FIXED_1		0x400
+#define DR7_FIXED_1 0x400
 /* Flat segments: limit 4 GiB - 1 with 4 KiB granularity. */
-#define SEG_LIMIT_FLAT		0xffffffffu
+#define SEG_LIMIT_FLAT 0xffffffffu
 /* The smallest limit of a 64-bit TSS ("Task-State Segment (TSS)"). */
-#define TSS_LIMIT_MIN		0x67
+#define TSS_LIMIT_MIN 0x67
 /* Segment types ("Code- and Data-Segment Types"), accessed bit set. */
-#define SEG_TYPE_DATA_RW_ACCESSED	0x3
-#define SEG_TYPE_CODE_XR_ACCESSED	0xb
+#define SEG_TYPE_DATA_RW_ACCESSED 0x3
+#define SEG_TYPE_CODE_XR_ACCESSED 0xb
 
-#define AR_PRESENT_DPL0_S	(VMX_AR_P_MASK | VMX_AR_S_MASK)
-#define AR_CODE64	(AR_PRESENT_DPL0_S | SEG_TYPE_CODE_XR_ACCESSED | \
-			 VMX_AR_L_MASK | VMX_AR_G_MASK)
-#define AR_DATA		(AR_PRESENT_DPL0_S | SEG_TYPE_DATA_RW_ACCESSED | \
-			 VMX_AR_DB_MASK | VMX_AR_G_MASK)
-#define AR_TSS64_BUSY	(VMX_AR_P_MASK | VMX_AR_TYPE_BUSY_64_TSS)
-
-/* The return contract of every exit handler. */
-enum exit_action {
-	EXIT_STOP_GUEST = 0,	/* the guest is done: leave the run loop */
-	EXIT_RESUME_GUEST = 1,	/* VMRESUME it */
-	/* < 0: -errno, something went wrong: stop */
-};
+#define AR_PRESENT_DPL0_S (VMX_AR_P_MASK | VMX_AR_S_MASK)
+#define AR_CODE64                                                              \
+	(AR_PRESENT_DPL0_S | SEG_TYPE_CODE_XR_ACCESSED | VMX_AR_L_MASK |       \
+	 VMX_AR_G_MASK)
+#define AR_DATA                                                                \
+	(AR_PRESENT_DPL0_S | SEG_TYPE_DATA_RW_ACCESSED | VMX_AR_DB_MASK |      \
+	 VMX_AR_G_MASK)
+#define AR_TSS64_BUSY (VMX_AR_P_MASK | VMX_AR_TYPE_BUSY_64_TSS)
 
 /* book:begin guest_state */
 /*
@@ -94,11 +99,26 @@ enum exit_action {
  * guest image), its own stack, interrupts off (RFLAGS.IF = 0), and an empty
  * IDT: any exception in the guest becomes a triple fault, i.e. a VM exit.
  */
-static void guest_state_64bit(struct vcpu *vcpu, struct vmcs_guest_state *gs)
+static void guest_state_64bit(struct vcpu *vcpu, const struct guest_image *gi,
+			      struct vmcs_guest_state *gs)
 {
-	const struct vmcs_segment code = { __KERNEL_CS, 0, SEG_LIMIT_FLAT, AR_CODE64 };
-	const struct vmcs_segment data = { __KERNEL_DS, 0, SEG_LIMIT_FLAT, AR_DATA };
-	const struct vmcs_segment unusable = { 0, 0, 0, VMX_AR_UNUSABLE_MASK };
+	const struct vmcs_segment code = {
+		.selector = __KERNEL_CS,
+		.limit = SEG_LIMIT_FLAT,
+		.ar = AR_CODE64,
+	};
+	const struct vmcs_segment data = {
+		.selector = __KERNEL_DS,
+		.limit = SEG_LIMIT_FLAT,
+		.ar = AR_DATA,
+	};
+	const struct vmcs_segment unusable = { .ar = VMX_AR_UNUSABLE_MASK };
+	const struct vmcs_segment tss = {
+		.selector = native_store_tr(),
+		.base = cpu_tss_base(),
+		.limit = TSS_LIMIT_MIN,
+		.ar = AR_TSS64_BUSY,
+	};
 	struct desc_ptr gdt;
 
 	native_store_gdt(&gdt);
@@ -107,7 +127,7 @@ static void guest_state_64bit(struct vcpu *vcpu, struct vmcs_guest_state *gs)
 	gs->cr3 = __read_cr3();
 	gs->cr4 = __read_cr4();
 	gs->dr7 = DR7_FIXED_1;
-	gs->rip = (unsigned long)guest_image_start;
+	gs->rip = (unsigned long)gi->start;
 	gs->rsp = (unsigned long)vcpu->stack + GUEST_STACK_SIZE;
 	gs->rflags = X86_EFLAGS_FIXED;
 	gs->gdtr_base = gdt.address;
@@ -122,34 +142,52 @@ static void guest_state_64bit(struct vcpu *vcpu, struct vmcs_guest_state *gs)
 	gs->seg[VMCS_SEG_FS] = unusable;
 	gs->seg[VMCS_SEG_GS] = unusable;
 	gs->seg[VMCS_SEG_LDTR] = unusable;
-	gs->seg[VMCS_SEG_TR] = (struct vmcs_segment){ native_store_tr(), cpu_tss_base(),
-						      TSS_LIMIT_MIN, AR_TSS64_BUSY };
+	gs->seg[VMCS_SEG_TR] = tss;
 }
 /* book:end guest_state */
 
 /* book:begin controls */
 /*
- * Exits we ask for: external interrupts and NMIs (the host keeps its
- * interrupts while the guest runs), HLT (the guest's way to stop), all I/O
- * instructions. CPUID and VMCALL exit unconditionally. The guest is a 64-bit
- * guest (IA-32e mode), and we return to a 64-bit host.
+ * What this guest needs to run at all, and its one way back: HLT exits.
+ * The guest is a 64-bit guest (IA-32e mode), and we return to a 64-bit
+ * host. The exit loop adds its own (exit_loop_controls).
  */
-static const struct vmx_controls step03_controls = {
-	.pin = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
-	.proc = CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING,
+static const struct vmx_controls vcpu_controls = {
+	.proc = CPU_BASED_HLT_EXITING,
 	.exit = VM_EXIT_HOST_ADDR_SPACE_SIZE,
 	.entry = VM_ENTRY_IA32E_MODE,
 };
 /* book:end controls */
 
-static int check_break_state(void)
+static void vmx_controls_add(struct vmx_controls *to,
+			     const struct vmx_controls *more)
 {
+	to->pin |= more->pin;
+	to->proc |= more->proc;
+	to->proc2 |= more->proc2;
+	to->exit |= more->exit;
+	to->entry |= more->entry;
+}
+
+/* The guest image the `guest` parameter names, after checking both. */
+static int check_params(const struct guest_image **gi)
+{
+	unsigned int i;
+
 	if (strcmp(break_state, "none") && strcmp(break_state, "guest") &&
 	    strcmp(break_state, "host")) {
-		pr_err("break_state=%s: not none, guest or host\n", break_state);
+		pr_err("break_state=%s: not none, guest or host\n",
+		       break_state);
 		return -EINVAL;
 	}
-	return 0;
+	for (i = 0; i < ARRAY_SIZE(guest_images); i++) {
+		if (!strcmp(guest, guest_images[i].name)) {
+			*gi = &guest_images[i];
+			return 0;
+		}
+	}
+	pr_err("guest=%s: not hlt or full\n", guest);
+	return -EINVAL;
 }
 
 static void apply_break_state(struct vmcs_guest_state *gs)
@@ -170,151 +208,72 @@ static int apply_break_state_host(void)
 	return vmcs_write_fields(&bad, 1);
 }
 
-/* Move GUEST_RIP past the instruction that caused this exit. */
-static int skip_instruction(void)
-{
-	const struct vmcs_field_value rip = VMCS_FIELD(GUEST_RIP,
-		vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-
-	return vmcs_write_fields(&rip, 1) ?: EXIT_RESUME_GUEST;
-}
-
+/* book:begin host_extra */
 /*
- * Bytes the guest chose end up in the kernel log and in the verdict line,
- * where a blank or a quote would end the value: anything but printable
- * ASCII becomes '.', and so does every character in @forbidden.
+ * What a VM exit changes in the host and the host-state area has no field
+ * for, or holds as null (vmcs.c): LDTR (left null), the DS, ES, FS and GS
+ * selectors of the current process, the GDTR and IDTR limits (set to
+ * 0xffff), DR7 (set to 0x400), IA32_DEBUGCTL (cleared). ("Loading Host
+ * State": "Loading Host Segment and Descriptor-Table Registers", "Loading
+ * Host Control Registers, Debug Registers, MSRs".) A guest could also
+ * SWAPGS: IA32_KERNEL_GS_BASE, the process's own GS base, is not switched.
+ * The TR limit becomes 0x67 too, which hides the TSS's I/O bitmap: the
+ * kernel has invalidate_tss_limit() for exactly this (KVM calls it), so the
+ * limit is reloaded before a task that uses ioperm() runs on this CPU.
  */
-static void guest_text_sanitize(char *text, size_t len, const char *forbidden)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (!isascii(text[i]) || !isprint(text[i]) ||
-		    strchr(forbidden, text[i]))
-			text[i] = '.';
-}
-
-/* book:begin handlers */
-static int handle_cpuid(struct vcpu *vcpu)
-{
-	unsigned long *gpr = vcpu->regs.gpr;
-	u32 leaf = gpr[GPR_RAX], subleaf = gpr[GPR_RCX];
-	u32 eax, ebx, ecx, edx;
-
-	if (leaf == GUEST_CPUID_SIGNATURE_LEAF) {
-		eax = GUEST_CPUID_SIGNATURE_LEAF;	/* highest leaf we answer */
-		memcpy(&ebx, hv_signature + 0, 4);
-		memcpy(&ecx, hv_signature + 4, 4);
-		memcpy(&edx, hv_signature + 8, 4);
-	} else {
-		cpuid_count(leaf, subleaf, &eax, &ebx, &ecx, &edx);
-	}
-	pr_info("  CPUID leaf 0x%x -> eax 0x%x ebx 0x%x ecx 0x%x edx 0x%x\n",
-		leaf, eax, ebx, ecx, edx);
-	gpr[GPR_RAX] = eax;	/* CPUID zero-extends into the 64-bit registers */
-	gpr[GPR_RBX] = ebx;
-	gpr[GPR_RCX] = ecx;
-	gpr[GPR_RDX] = edx;
-	return skip_instruction();
-}
-
-static int handle_vmcall(struct vcpu *vcpu)
-{
-	unsigned long *gpr = vcpu->regs.gpr;
-	u32 sig[3] = { gpr[GPR_RBX], gpr[GPR_RCX], gpr[GPR_RDX] };
-
-	switch (gpr[GPR_RAX]) {
-	case HC_REPORT_SIGNATURE:
-		memcpy(vcpu->signature_seen, sig, SIGNATURE_LEN);
-		guest_text_sanitize(vcpu->signature_seen, SIGNATURE_LEN, " \"\\");
-		pr_info("  VMCALL HC_REPORT_SIGNATURE: the guest saw \"%s\"\n",
-			vcpu->signature_seen);
-		gpr[GPR_RAX] = 0;
-		break;
-	case HC_REPORT_RESULT:
-		vcpu->result = gpr[GPR_RBX];
-		vcpu->has_result = true;
-		pr_info("  VMCALL HC_REPORT_RESULT: %llu\n", vcpu->result);
-		gpr[GPR_RAX] = 0;
-		break;
-	default:
-		pr_info("  VMCALL %lu: no such hypercall\n", gpr[GPR_RAX]);
-		gpr[GPR_RAX] = -KVM_ENOSYS;
-	}
-	return skip_instruction();
-}
-
-static int handle_hlt(struct vcpu *vcpu)
-{
-	pr_info("  HLT: the guest is done\n");
-	return EXIT_STOP_GUEST;
-}
-
-/*
- * An interrupt arrived for the host while the guest ran. It is still
- * pending (we did not ask the exit to acknowledge it): opening the host's
- * interrupt window for a moment lets the host's own handler take it. STI
- * blocks interrupts until the end of the next instruction, so one
- * instruction must come between STI and CLI, or the window never opens
- * and the guest's next entry exits again at once, for ever.
- */
-static int handle_external_interrupt(struct vcpu *vcpu)
-{
-	local_irq_enable();
-	asm volatile("nop");	/* the instruction in the STI shadow */
-	local_irq_disable();
-	return EXIT_RESUME_GUEST;
-}
-
-/*
- * With NMI exiting, an NMI that arrives in the guest causes this exit and is
- * then gone: hand it to the host's NMI handler ourselves, the way KVM did for
- * years. Exceptions do not exit here (EXCEPTION_BITMAP = 0).
- */
-static int handle_exception_nmi(struct vcpu *vcpu)
-{
-	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
-
-	if ((info & INTR_INFO_VALID_MASK) &&
-	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
-		asm volatile("int $2");
-		return EXIT_RESUME_GUEST;
-	}
-	pr_err("  unexpected exception exit, interruption info 0x%x\n", info);
-	return -EIO;
-}
-
-typedef int (*exit_handler_t)(struct vcpu *vcpu);
-
-static const exit_handler_t exit_handlers[VMX_NR_EXIT_REASONS] = {
-	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
-	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
-	[EXIT_REASON_CPUID] = handle_cpuid,
-	[EXIT_REASON_HLT] = handle_hlt,
-	[EXIT_REASON_VMCALL] = handle_vmcall,
+struct host_extra_state {
+	u16 ldt, ds, es, fs, gs;
+	u64 fs_base, kernel_gs_base;
+	struct desc_ptr gdt, idt;
+	unsigned long dr7;
+	u64 debugctl;
 };
-/* book:end handlers */
 
-/* book:begin dispatch */
-/* Count the exit, log it, call its handler: returns an enum exit_action. */
-static int dispatch_exit(struct vcpu *vcpu, u32 reason)
+static void host_extra_save(struct host_extra_state *h)
 {
-	u32 basic = reason & VMX_EXIT_REASON_BASIC_MASK;
-
-	vcpu->nr_exits++;
-	if (basic >= VMX_NR_EXIT_REASONS || !exit_handlers[basic]) {
-		pr_err("exit %u: %s (%u), exit qualification 0x%llx, at rip 0x%llx: not handled, stopping the guest\n",
-		       vcpu->nr_exits, vmx_exit_reason_name(reason), basic,
-		       vmcs_read(EXIT_QUALIFICATION), vmcs_read(GUEST_RIP));
-		return -EIO;
-	}
-	vcpu->exits[basic]++;
-	if (basic != EXIT_REASON_EXTERNAL_INTERRUPT)
-		pr_info("exit %u: %s (%u) at rip 0x%llx\n", vcpu->nr_exits,
-			vmx_exit_reason_name(reason), basic, vmcs_read(GUEST_RIP));
-	return exit_handlers[basic](vcpu);
+	store_ldt(h->ldt);
+	savesegment(ds, h->ds);
+	savesegment(es, h->es);
+	savesegment(fs, h->fs);
+	savesegment(gs, h->gs);
+	rdmsrl(MSR_FS_BASE, h->fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	native_store_gdt(&h->gdt);
+	store_idt(&h->idt);
+	get_debugreg(h->dr7, 7);
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
 }
-/* book:end dispatch */
+
+/*
+ * LDTR before the selectors that may point into the LDT, as KVM does
+ * (vmx_prepare_switch_to_host(), which reloads the GDT last). The
+ * descriptor tables can come first here: after the exit the GDTR limit is
+ * 0xffff, so LLDT finds its descriptor either way. Loading a selector
+ * reloads its segment's base from the descriptor: the saved bases are
+ * written back.
+ */
+static void host_extra_restore(const struct host_extra_state *h)
+{
+	native_load_gdt(&h->gdt);
+	native_load_idt(&h->idt);
+	if (h->ldt)
+		asm volatile("lldt %0" : : "rm"(h->ldt));
+	loadsegment(ds, h->ds);
+	loadsegment(es, h->es);
+	if (h->fs) {
+		loadsegment(fs, h->fs);
+		wrmsrl(MSR_FS_BASE, h->fs_base);
+	}
+	if (h->gs)
+		load_gs_index(h->gs);
+	wrmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	if (h->dr7 != DR7_FIXED_1)
+		set_debugreg(h->dr7, 7);
+	if (h->debugctl)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
+	invalidate_tss_limit();
+}
+/* book:end host_extra */
 
 /* book:begin entry_failure */
 /*
@@ -325,6 +284,7 @@ static int dispatch_exit(struct vcpu *vcpu, u32 reason)
  */
 static int report_entry_failure(const char *insn, int status, u32 reason)
 {
+	u32 basic = reason & VMX_EXIT_REASON_BASIC_MASK;
 	u64 qual;
 
 	if (status & VMX_ENTRY_FAIL_IN_VMWRITE)
@@ -337,11 +297,11 @@ static int report_entry_failure(const char *insn, int status, u32 reason)
 
 	qual = vmcs_read(EXIT_QUALIFICATION);
 	pr_err("%s: VM-entry failure: exit reason 0x%08x = VMX_EXIT_REASONS_FAILED_VMENTRY | %s (%u)\n",
-	       insn, reason, vmx_exit_reason_name(reason),
-	       reason & VMX_EXIT_REASON_BASIC_MASK);
-	if ((reason & VMX_EXIT_REASON_BASIC_MASK) == EXIT_REASON_INVALID_STATE)
+	       insn, reason, vmx_exit_reason_name(reason), basic);
+	if (basic == EXIT_REASON_INVALID_STATE)
 		pr_err("%s: exit qualification %llu = %s: %s\n", insn, qual,
-		       vmx_entry_failure_name(qual), vmx_entry_failure_meaning(qual));
+		       vmx_entry_failure_name(qual),
+		       vmx_entry_failure_meaning(qual));
 	else
 		pr_err("%s: exit qualification 0x%llx\n", insn, qual);
 	pr_err("guest-state area as the CPU saw it:\n");
@@ -350,126 +310,93 @@ static int report_entry_failure(const char *insn, int status, u32 reason)
 }
 /* book:end entry_failure */
 
-/* book:begin host_extra */
-/*
- * What a VM exit changes in the host and the host-state area has no field
- * for: DS and ES (loaded with our null HOST_DS/ES_SELECTOR), the GDTR and
- * IDTR limits (set to 0xffff), DR7 (set to 0x400), IA32_DEBUGCTL (cleared).
- * ("Loading Host State": "Loading Host Segment and Descriptor-Table
- * Registers", "Loading Host Control Registers, Debug Registers, MSRs".)
- * The TR limit becomes 0x67 too, which hides the TSS's I/O bitmap: the
- * kernel has invalidate_tss_limit() for exactly this (KVM calls it), so the
- * limit is reloaded before a task that uses ioperm() runs on this CPU.
- */
-struct host_extra_state {
-	u16 ds, es;
-	struct desc_ptr gdt, idt;
-	unsigned long dr7;
-	u64 debugctl;
-};
-
-static void host_extra_save(struct host_extra_state *h)
+/* book:begin enter */
+int vcpu_enter(struct vcpu *vcpu, u32 *reason)
 {
-	savesegment(ds, h->ds);
-	savesegment(es, h->es);
-	native_store_gdt(&h->gdt);
-	store_idt(&h->idt);
-	get_debugreg(h->dr7, 7);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
-}
-
-static void host_extra_restore(const struct host_extra_state *h)
-{
-	loadsegment(ds, h->ds);
-	loadsegment(es, h->es);
-	native_load_gdt(&h->gdt);
-	native_load_idt(&h->idt);
-	if (h->dr7 != DR7_FIXED_1)
-		set_debugreg(h->dr7, 7);
-	if (h->debugctl)
-		wrmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
-	invalidate_tss_limit();
-}
-/* book:end host_extra */
-
-/* EXIT_RESUME_GUEST while the guest has budget left, else -ETIMEDOUT. */
-static int check_budget(struct vcpu *vcpu, unsigned long deadline)
-{
-	if (vcpu->nr_exits >= exit_budget) {
-		pr_err("exit budget used up: %u VM exits (exit_budget=%u), stopping the guest\n",
-		       vcpu->nr_exits, exit_budget);
-		return -ETIMEDOUT;
-	}
-	if (time_after(jiffies, deadline)) {
-		pr_err("time budget used up: %u ms and %u VM exits, stopping the guest\n",
-		       GUEST_TIME_BUDGET_MS, vcpu->nr_exits);
-		return -ETIMEDOUT;
-	}
-	return EXIT_RESUME_GUEST;
-}
-
-/* book:begin run */
-/*
- * The VMRESUME loop. Interrupts stay off in the host from VMLAUNCH to the
- * end: the guest runs with external-interrupt and NMI exiting, so a host
- * interrupt forces a VM exit, and handle_external_interrupt() lets the host
- * take it between two entries. With preemption off (our caller) nothing
- * moves us away from this CPU, whose current VMCS this is. Every exit is
- * charged against the guest's budget.
- */
-static int vcpu_run(struct vcpu *vcpu)
-{
-	unsigned long deadline = jiffies + msecs_to_jiffies(GUEST_TIME_BUDGET_MS);
+	const char *insn = vcpu->launched ? "VMRESUME" : "VMLAUNCH";
 	struct host_extra_state host;
+	u32 basic;
+	int status;
+
+	host_extra_save(&host);
+	status = __vmx_enter_guest(&vcpu->regs, vcpu->launched);
+	host_extra_restore(&host);
+
+	*reason = status == VMX_ENTRY_EXITED ? vmcs_read(VM_EXIT_REASON) : 0;
+	if (status != VMX_ENTRY_EXITED ||
+	    (*reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		return report_entry_failure(insn, status, *reason);
+	vcpu->launched = true;
+	vcpu->nr_exits++;
+	basic = *reason & VMX_EXIT_REASON_BASIC_MASK;
+	if (basic < VMX_NR_EXIT_REASONS)
+		vcpu->exits[basic]++;
+	return 0;
+}
+/* book:end enter */
+
+/* book:begin launch */
+/*
+ * guest=hlt: one VMLAUNCH, one VM exit, back. Host interrupts stay off
+ * meanwhile and wait in the local APIC (no external-interrupt exiting
+ * here): this guest runs for one instruction.
+ */
+static int vcpu_launch_once(struct vcpu *vcpu)
+{
 	unsigned long flags;
-	int status, ret;
 	u32 reason;
+	int err;
 
 	local_irq_save(flags);
-	host_extra_save(&host);
-	do {
-		const char *insn = vcpu->launched ? "VMRESUME" : "VMLAUNCH";
-
-		status = __vmx_enter_guest(&vcpu->regs, vcpu->launched);
-		reason = status == VMX_ENTRY_EXITED ? vmcs_read(VM_EXIT_REASON) : 0;
-		if (status != VMX_ENTRY_EXITED ||
-		    (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)) {
-			ret = report_entry_failure(insn, status, reason);
-			break;
-		}
-		vcpu->launched = true;
-		ret = dispatch_exit(vcpu, reason);
-		if (ret == EXIT_RESUME_GUEST)
-			ret = check_budget(vcpu, deadline);
-	} while (ret == EXIT_RESUME_GUEST);
-	host_extra_restore(&host);
+	err = vcpu_enter(vcpu, &reason);
 	local_irq_restore(flags);
-	return ret;
+	if (err)
+		return err;
+	pr_info("exit %u: %s (%u) at rip 0x%llx: back in VMX root operation\n",
+		vcpu->nr_exits, vmx_exit_reason_name(reason),
+		reason & VMX_EXIT_REASON_BASIC_MASK, vmcs_read(GUEST_RIP));
+	return 0;
 }
-/* book:end run */
+/* book:end launch */
 
-static int vcpu_setup(struct vcpu *vcpu, const struct vmx_caps *caps)
+static int vcpu_setup(struct vcpu *vcpu, const struct vmx_caps *caps,
+		      const struct guest_image *gi)
 {
+	struct vmx_controls want = vcpu_controls;
 	struct vmcs_guest_state gs;
 
-	guest_state_64bit(vcpu, &gs);
+	if (gi->run_controls)
+		vmx_controls_add(&want, gi->run_controls);
+	guest_state_64bit(vcpu, gi, &gs);
 	apply_break_state(&gs);
-	return vmcs_setup_controls(caps, &step03_controls) ?:
-	       vmcs_setup_host_state() ?:
-	       vmcs_setup_guest_state(&gs) ?:
-	       apply_break_state_host();
+	return vmcs_setup_controls(caps, &want) ?: vmcs_setup_host_state() ?:
+	       vmcs_setup_guest_state(&gs) ?: apply_break_state_host();
+}
+
+/* What the guest did, for the log and lab.sh: the hypervisor reports. */
+static void vcpu_report(const struct vcpu *vcpu)
+{
+	char result[24] = "none";
+
+	if (vcpu->has_result)
+		snprintf(result, sizeof(result), "%llu", vcpu->result);
+	pr_info("result exits=cpuid:%u,vmcall:%u,hlt:%u result=%s signature=%s\n",
+		vcpu->exits[EXIT_REASON_CPUID], vcpu->exits[EXIT_REASON_VMCALL],
+		vcpu->exits[EXIT_REASON_HLT], result,
+		vcpu->signature_seen[0] ? vcpu->signature_seen : "none");
 }
 
 /* book:begin run_guest */
 int vcpu_run_guest(const struct vmx_caps *caps)
 {
+	const struct guest_image *gi;
 	struct vcpu *vcpu;
 	int err;
 
 	BUILD_BUG_ON(VMX_ENTRY_HOST_RSP != HOST_RSP);
 	BUILD_BUG_ON(GUEST_CPUID_SIGNATURE_LEAF != KVM_CPUID_SIGNATURE);
 
-	err = check_break_state();
+	err = check_params(&gi);
 	if (err)
 		return err;
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL);
@@ -484,22 +411,14 @@ int vcpu_run_guest(const struct vmx_caps *caps)
 	preempt_disable();
 	err = vmcs_load(&vcpu->vmcs);
 	if (!err) {
-		pr_info("guest: %zu bytes of code at 0x%px, stack at 0x%px\n",
-			guest_image_end - guest_image_start, guest_image_start,
-			vcpu->stack);
-		err = vcpu_setup(vcpu, caps) ?: vcpu_run(vcpu);
+		pr_info("guest=%s: %zu-byte image at 0x%px, stack at 0x%px\n",
+			gi->name, gi->end - gi->start, gi->start, vcpu->stack);
+		err = vcpu_setup(vcpu, caps, gi) ?: gi->run(vcpu);
 		err = vmcs_unload(&vcpu->vmcs) ?: err;
 	}
 	preempt_enable();
-
-	if (!err && !vcpu->has_result)
-		err = -EPROTO;
 	if (!err)
-		pr_info("result exits=cpuid:%u,vmcall:%u,hlt:%u result=%llu signature=%s\n",
-			vcpu->exits[EXIT_REASON_CPUID],
-			vcpu->exits[EXIT_REASON_VMCALL],
-			vcpu->exits[EXIT_REASON_HLT], vcpu->result,
-			vcpu->signature_seen);
+		vcpu_report(vcpu);
 out:
 	vmcs_destroy(&vcpu->vmcs);
 	free_page((unsigned long)vcpu->stack);

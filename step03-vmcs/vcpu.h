@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vcpu.h - one virtual CPU: its VMCS, its registers, what its exits did.
+ * vcpu.h - one virtual CPU: its VMCS, its registers, and one trip into the
+ * guest and back (vcpu.c); what the exit loop (exit_loop.c) learns about it.
  *
  * Runs in the kernel module, VMX root operation.
  *
@@ -17,24 +18,36 @@
 #include "vmx_exit_names.h"
 #include "guest_abi.h"
 
-#define SIGNATURE_LEN	12	/* CPUID returns it in EBX, ECX, EDX */
+#define SIGNATURE_LEN 12 /* CPUID returns it in EBX, ECX, EDX */
 
 struct vcpu {
 	struct vmcs vmcs;
-	struct guest_regs regs;
+	struct guest_regs regs; /* RAX..R15: RSP and RIP live in the VMCS */
 	bool launched;		/* VMLAUNCH done: the next entry is VMRESUME */
 	void *stack;		/* the guest's stack, GUEST_STACK_SIZE bytes */
 
-	unsigned int exits[VMX_NR_EXIT_REASONS];	/* by basic exit reason */
+	/* Every VM exit, counted where it happens (vcpu_enter). */
+	unsigned int exits[VMX_NR_EXIT_REASONS]; /* by basic exit reason */
 	unsigned int nr_exits;
-	char signature_seen[SIGNATURE_LEN + 1];	/* what the guest got */
-	u64 result;				/* what the guest computed */
+
+	/* What the guest told the exit loop. */
+	char signature_seen[SIGNATURE_LEN + 1];
+	u64 result;
 	bool has_result;
 };
 
 /*
- * Create a vCPU on this CPU (in VMX root operation), run the guest to its
- * end, log the result line, destroy the vCPU. 0 or -errno.
+ * One trip into the guest and back: VMLAUNCH the first time, VMRESUME after,
+ * until the next VM exit, with the host's state as it was before. 0 with
+ * the exit reason in *@reason, or -errno if the entry failed (logged: the
+ * guest never ran). Interrupts off, preemption off, the VMCS current.
+ */
+int vcpu_enter(struct vcpu *vcpu, u32 *reason);
+
+/*
+ * Create a vCPU on this CPU (in VMX root operation), run the guest the
+ * `guest` module parameter names to its end, log what it reported,
+ * destroy the vCPU. 0 or -errno.
  */
 int vcpu_run_guest(const struct vmx_caps *caps);
 

@@ -8,16 +8,19 @@
  * current on one CPU only.
  *
  * Spec: Intel SDM Vol. 3, "Virtual Machine Control Structures" ("Format of
- * the VMCS Region", "VMCS Data", "Guest-State Area", "Host-State Area",
- * "VM-Execution Control Fields", "VM-Exit Control Fields", "VM-Entry Control
- * Fields"), "Checks on Host Control Registers, MSRs, and SSP", "Checks on
- * Host Segment and Descriptor-Table Registers", Appendix A.3-A.5 (allowed
- * settings of the controls), Appendix B "Field Encoding in VMCS".
+ * the VMCS Region", "Guest-State Area", "Host-State Area", "VM-Execution
+ * Control Fields", "VM-Exit Control Fields", "VM-Entry Control Fields"),
+ * "Checks on Host Control Registers, MSRs, and SSP", "Checks on Host
+ * Segment and Descriptor-Table Registers", Appendix A.1 "Basic VMX
+ * Information" (the region's size), A.3-A.5 (allowed settings of the
+ * controls), Appendix B "Field Encoding in VMCS".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <linux/gfp.h>
+#include <linux/smp.h>
+#include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
@@ -31,17 +34,25 @@
 
 /* book:begin create */
 /*
- * A VMCS region is one naturally aligned page (IA32_VMX_BASIC says how many
- * bytes the CPU uses, at most 4096) that starts with the VMCS revision
- * identifier. Allocating it may sleep, so it happens before we pin
- * ourselves to a CPU.
+ * A VMCS region is IA32_VMX_BASIC[44:32] bytes (at most 4 KiB: Bochs says
+ * 4096, a Broadwell 1024), 4 KiB aligned, and starts with the VMCS
+ * revision identifier. One zeroed page holds any of them; below 4 GiB if
+ * IA32_VMX_BASIC[48] limits VMX addresses to 32 bits. Allocating it may
+ * sleep, so it happens before we pin ourselves to a CPU.
  */
 int vmcs_create(struct vmcs *vmcs, const struct vmx_caps *caps)
 {
-	vmcs->region = (void *)get_zeroed_page(GFP_KERNEL);
+	gfp_t gfp = GFP_KERNEL | (caps->basic & VMX_BASIC_64 ? __GFP_DMA32 : 0);
+	u32 size = vmx_basic_region_size(caps->basic);
+
+	if (size < sizeof(*vmcs->region) || size > PAGE_SIZE) {
+		pr_err("IA32_VMX_BASIC: a VMCS region of %u bytes\n", size);
+		return -EOPNOTSUPP;
+	}
+	vmcs->region = (void *)get_zeroed_page(gfp);
 	if (!vmcs->region)
 		return -ENOMEM;
-	*(u32 *)vmcs->region = vmx_basic_revision_id(caps->basic);
+	vmcs->region->revision_id = vmx_basic_revision_id(caps->basic);
 	vmcs->pa = __pa(vmcs->region);
 	return 0;
 }
@@ -60,8 +71,8 @@ int vmcs_load(struct vmcs *vmcs)
 		err = vmx_insn_failed("VMPTRLD", vmx_vmptrld(vmcs->pa));
 	if (err)
 		return err;
-	pr_info("VMCS at physical 0x%llx: VMCLEAR, VMPTRLD ok (revision 0x%x)\n",
-		(u64)vmcs->pa, *(u32 *)vmcs->region);
+	pr_info("VMCS at physical 0x%llx: VMCLEAR, VMPTRLD ok on cpu%d (revision 0x%x)\n",
+		(u64)vmcs->pa, smp_processor_id(), vmcs->region->revision_id);
 	return 0;
 }
 /* book:end create */
@@ -76,7 +87,8 @@ int vmcs_unload(struct vmcs *vmcs)
 	int err = vmx_insn_failed("VMCLEAR", vmx_vmclear(vmcs->pa));
 
 	if (err) {
-		pr_err("VMCS at physical 0x%llx: leaked, not freed\n", (u64)vmcs->pa);
+		pr_err("VMCS at physical 0x%llx: leaked, not freed\n",
+		       (u64)vmcs->pa);
 		vmcs->region = NULL;
 	}
 	return err;
@@ -84,20 +96,21 @@ int vmcs_unload(struct vmcs *vmcs)
 
 void vmcs_destroy(struct vmcs *vmcs)
 {
-	free_page((unsigned long)vmcs->region);	/* no-op for NULL */
+	free_page((unsigned long)vmcs->region); /* no-op for NULL */
 	vmcs->region = NULL;
 }
 
 /* Write each field; stop at the first failure and name the field. */
 int vmcs_write_fields(const struct vmcs_field_value *fields, unsigned int n)
 {
-	unsigned int i;
+	const struct vmcs_field_value *f;
+	enum vmx_insn_status status;
 
-	for (i = 0; i < n; i++) {
-		if (vmx_insn_failed("VMWRITE", vmx_vmwrite(fields[i].field,
-							 fields[i].value))) {
+	for (f = fields; f < fields + n; f++) {
+		status = vmx_vmwrite(f->field, f->value);
+		if (vmx_insn_failed("VMWRITE", status)) {
 			pr_err("... writing %s (encoding 0x%x) = 0x%llx\n",
-			       fields[i].name, fields[i].field, fields[i].value);
+			       f->name, f->field, f->value);
 			return -EIO;
 		}
 	}
@@ -113,38 +126,41 @@ u64 vmcs_read(u32 field)
 }
 
 /* book:begin controls */
-/*
- * Each control word = what we want, plus what the CPU requires (allowed-0
- * bits), checked against what it can do (allowed-1 bits): a control we need
- * that the CPU cannot set is an error, not something to drop silently.
- */
 /* Controls this course never uses, written as 0 rather than left as found. */
 static const struct vmcs_field_value unused_controls[] = {
-	VMCS_FIELD(EXCEPTION_BITMAP, 0),	/* no exception causes an exit */
+	VMCS_FIELD(EXCEPTION_BITMAP, 0), /* no exception causes an exit */
 	VMCS_FIELD(PAGE_FAULT_ERROR_CODE_MASK, 0),
 	VMCS_FIELD(PAGE_FAULT_ERROR_CODE_MATCH, 0),
 	VMCS_FIELD(CR3_TARGET_COUNT, 0),
-	VMCS_FIELD(VM_EXIT_MSR_STORE_COUNT, 0),	/* no MSR lists */
+	VMCS_FIELD(VM_EXIT_MSR_STORE_COUNT, 0), /* no MSR lists */
 	VMCS_FIELD(VM_EXIT_MSR_LOAD_COUNT, 0),
 	VMCS_FIELD(VM_ENTRY_MSR_LOAD_COUNT, 0),
-	VMCS_FIELD(VM_ENTRY_INTR_INFO_FIELD, 0),	/* no event to inject */
-	VMCS_FIELD(CR0_GUEST_HOST_MASK, 0),	/* the guest owns CR0 and CR4 */
+	VMCS_FIELD(VM_ENTRY_INTR_INFO_FIELD, 0), /* no event to inject */
+	VMCS_FIELD(CR0_GUEST_HOST_MASK, 0), /* the guest owns CR0 and CR4 */
 	VMCS_FIELD(CR4_GUEST_HOST_MASK, 0),
 	VMCS_FIELD(CR0_READ_SHADOW, 0),
 	VMCS_FIELD(CR4_READ_SHADOW, 0),
 };
 
+/*
+ * Each control word = what we want, plus what the CPU requires (allowed-0
+ * bits), checked against what it can do (allowed-1 bits): a control we need
+ * that the CPU cannot set is an error, not something to drop silently.
+ */
 int vmcs_setup_controls(const struct vmx_caps *caps,
 			const struct vmx_controls *want)
 {
+	u32 proc2_on = want->proc2 ? CPU_BASED_ACTIVATE_SECONDARY_CONTROLS : 0;
+	u32 proc = want->proc | proc2_on;
 	const struct {
 		enum vmx_ctl_kind kind;
-		struct vmcs_field_value fv;	/* .value = what we want */
+		struct vmcs_field_value fv; /* .value = what we want */
 	} ctls[] = {
-		{ VMX_CTL_PIN, VMCS_FIELD(PIN_BASED_VM_EXEC_CONTROL, want->pin) },
-		{ VMX_CTL_PROC, VMCS_FIELD(CPU_BASED_VM_EXEC_CONTROL,
-			want->proc | (want->proc2 ? CPU_BASED_ACTIVATE_SECONDARY_CONTROLS : 0)) },
-		{ VMX_CTL_PROC2, VMCS_FIELD(SECONDARY_VM_EXEC_CONTROL, want->proc2) },
+		{ VMX_CTL_PIN,
+		  VMCS_FIELD(PIN_BASED_VM_EXEC_CONTROL, want->pin) },
+		{ VMX_CTL_PROC, VMCS_FIELD(CPU_BASED_VM_EXEC_CONTROL, proc) },
+		{ VMX_CTL_PROC2,
+		  VMCS_FIELD(SECONDARY_VM_EXEC_CONTROL, want->proc2) },
 		{ VMX_CTL_EXIT, VMCS_FIELD(VM_EXIT_CONTROLS, want->exit) },
 		{ VMX_CTL_ENTRY, VMCS_FIELD(VM_ENTRY_CONTROLS, want->entry) },
 	};
@@ -154,10 +170,10 @@ int vmcs_setup_controls(const struct vmx_caps *caps,
 
 	for (i = 0; i < ARRAY_SIZE(ctls); i++) {
 		if (ctls[i].kind == VMX_CTL_PROC2 && !want->proc2)
-			continue;	/* secondary controls not activated */
+			continue; /* secondary controls not activated */
 		fv = ctls[i].fv;
-		fv.value = vmx_ctl_adjust(caps->ctl[ctls[i].kind],
-					  fv.value, &refused);
+		fv.value = vmx_ctl_adjust(caps->ctl[ctls[i].kind], fv.value,
+					  &refused);
 		if (refused) {
 			pr_err("%s: this CPU cannot set 0x%08x in %s\n",
 			       vmx_ctl_classes[ctls[i].kind].title, refused,
@@ -173,42 +189,48 @@ int vmcs_setup_controls(const struct vmx_caps *caps,
 }
 /* book:end controls */
 
-/* book:begin host_state */
 /*
- * The base of the TSS this CPU uses now, from its descriptor in the GDT: a
- * 16-byte system descriptor whose base is split into four pieces.
+ * The base of the TSS this CPU uses now: Linux maps each CPU's TSS in its
+ * cpu_entry_area, and TR's descriptor points there (KVM writes the same).
  */
 u64 cpu_tss_base(void)
 {
-	const struct ldttss_desc *d;
-	struct desc_ptr gdt;
-	u16 tr = native_store_tr();
+	struct cpu_entry_area *cea = get_cpu_entry_area(smp_processor_id());
 
-	native_store_gdt(&gdt);
-	d = (const void *)(gdt.address + (tr & ~(SEGMENT_RPL_MASK | SEGMENT_TI_MASK)));
-	return d->base0 | ((u64)d->base1 << 16) | ((u64)d->base2 << 24) |
-	       ((u64)d->base3 << 32);
+	return (unsigned long)&cea->tss.x86_tss;
 }
 
+/* book:begin host_selectors */
 /*
  * A host selector must have RPL 0 and TI 0 ("Checks on Host Segment and
- * Descriptor-Table Registers"); the kernel's are, but we say so.
+ * Descriptor-Table Registers"). The kernel's CS, SS and TR do. DS, ES, FS
+ * and GS hold what the current process loaded: null in a 64-bit process,
+ * which passes, but a selector the process loaded itself has RPL 3 (and
+ * TI 1 if it points into its LDT). Such a selector is written as null here,
+ * and vcpu.c loads it again after each exit, as KVM does. There is no field
+ * for LDTR at all: an exit leaves it null.
  */
-#define HOST_SELECTOR(s)	((s) & ~(SEGMENT_RPL_MASK | SEGMENT_TI_MASK))
+static u16 host_selector(u16 selector)
+{
+	return selector & (SEGMENT_RPL_MASK | SEGMENT_TI_MASK) ? 0 : selector;
+}
+/* book:end host_selectors */
 
 /*
- * What the CPU loads on every VM exit: this CPU's kernel state as it is now.
- * 64-bit Linux does not use DS, ES, FS, GS selectors in the kernel (only the
- * FS and GS bases), so the exit loads null ones and the run loop puts the
- * old DS/ES back (vcpu.c). HOST_RSP is written by __vmx_enter_guest on each
- * entry.
+ * What the CPU loads on every VM exit: this CPU's kernel state as it is now,
+ * with the FS and GS bases of the current task (GS: the kernel's per-CPU
+ * data). HOST_RSP is written by __vmx_enter_guest on each entry.
  */
 int vmcs_setup_host_state(void)
 {
-	struct desc_ptr gdt, idt;
 	u64 fs_base, gs_base, sysenter_cs, sysenter_esp, sysenter_eip;
-	u16 tr = HOST_SELECTOR(native_store_tr());
+	u16 ds_sel, es_sel, fs_sel, gs_sel;
+	struct desc_ptr gdt, idt;
 
+	savesegment(ds, ds_sel);
+	savesegment(es, es_sel);
+	savesegment(fs, fs_sel);
+	savesegment(gs, gs_sel);
 	native_store_gdt(&gdt);
 	store_idt(&idt);
 	rdmsrl(MSR_FS_BASE, fs_base);
@@ -221,15 +243,15 @@ int vmcs_setup_host_state(void)
 			VMCS_FIELD(HOST_CR0, read_cr0()),
 			VMCS_FIELD(HOST_CR3, __read_cr3()),
 			VMCS_FIELD(HOST_CR4, __read_cr4()),
-			VMCS_FIELD(HOST_CS_SELECTOR, HOST_SELECTOR(__KERNEL_CS)),
-			VMCS_FIELD(HOST_SS_SELECTOR, HOST_SELECTOR(__KERNEL_DS)),
-			VMCS_FIELD(HOST_DS_SELECTOR, 0),
-			VMCS_FIELD(HOST_ES_SELECTOR, 0),
-			VMCS_FIELD(HOST_FS_SELECTOR, 0),
-			VMCS_FIELD(HOST_GS_SELECTOR, 0),
-			VMCS_FIELD(HOST_TR_SELECTOR, tr),
+			VMCS_FIELD(HOST_CS_SELECTOR, __KERNEL_CS),
+			VMCS_FIELD(HOST_SS_SELECTOR, __KERNEL_DS),
+			VMCS_FIELD(HOST_DS_SELECTOR, host_selector(ds_sel)),
+			VMCS_FIELD(HOST_ES_SELECTOR, host_selector(es_sel)),
+			VMCS_FIELD(HOST_FS_SELECTOR, host_selector(fs_sel)),
+			VMCS_FIELD(HOST_GS_SELECTOR, host_selector(gs_sel)),
+			VMCS_FIELD(HOST_TR_SELECTOR, native_store_tr()),
 			VMCS_FIELD(HOST_FS_BASE, fs_base),
-			VMCS_FIELD(HOST_GS_BASE, gs_base),	/* per-CPU data */
+			VMCS_FIELD(HOST_GS_BASE, gs_base), /* per-CPU data */
 			VMCS_FIELD(HOST_TR_BASE, cpu_tss_base()),
 			VMCS_FIELD(HOST_GDTR_BASE, gdt.address),
 			VMCS_FIELD(HOST_IDTR_BASE, idt.address),
@@ -242,24 +264,41 @@ int vmcs_setup_host_state(void)
 		return vmcs_write_fields(host, ARRAY_SIZE(host));
 	}
 }
-/* book:end host_state */
 
 /* book:begin guest_state */
 /* The four VMCS fields of each segment register, one row per register. */
-#define SEG_FIELDS(s) { #s, GUEST_##s##_SELECTOR, GUEST_##s##_BASE, \
-			GUEST_##s##_LIMIT, GUEST_##s##_AR_BYTES }
-static const struct {
+struct vmcs_segment_fields {
 	const char *name;
 	u32 selector, base, limit, ar;
-} vmcs_segment_fields[VMCS_NR_SEGS] = {
-	[VMCS_SEG_ES] = SEG_FIELDS(ES),	[VMCS_SEG_CS] = SEG_FIELDS(CS),
-	[VMCS_SEG_SS] = SEG_FIELDS(SS),	[VMCS_SEG_DS] = SEG_FIELDS(DS),
-	[VMCS_SEG_FS] = SEG_FIELDS(FS),	[VMCS_SEG_GS] = SEG_FIELDS(GS),
+};
+
+/* clang-format off */
+#define SEG_FIELDS(s)	{ #s, GUEST_##s##_SELECTOR, GUEST_##s##_BASE, \
+			  GUEST_##s##_LIMIT, GUEST_##s##_AR_BYTES }
+/* clang-format on */
+
+static const struct vmcs_segment_fields vmcs_segment_fields[VMCS_NR_SEGS] = {
+	[VMCS_SEG_ES] = SEG_FIELDS(ES),	    [VMCS_SEG_CS] = SEG_FIELDS(CS),
+	[VMCS_SEG_SS] = SEG_FIELDS(SS),	    [VMCS_SEG_DS] = SEG_FIELDS(DS),
+	[VMCS_SEG_FS] = SEG_FIELDS(FS),	    [VMCS_SEG_GS] = SEG_FIELDS(GS),
 	[VMCS_SEG_LDTR] = SEG_FIELDS(LDTR), [VMCS_SEG_TR] = SEG_FIELDS(TR),
 };
 
 /* An all-ones link pointer: no shadow VMCS ("VMCS Link Pointer"). */
-#define VMCS_LINK_POINTER_NONE	(~0ull)
+#define VMCS_LINK_POINTER_NONE (~0ull)
+
+static int vmcs_write_segment(const struct vmcs_segment_fields *f,
+			      const struct vmcs_segment *s)
+{
+	const struct vmcs_field_value seg[] = {
+		{ f->selector, f->name, s->selector },
+		{ f->base, f->name, s->base },
+		{ f->limit, f->name, s->limit },
+		{ f->ar, f->name, s->ar },
+	};
+
+	return vmcs_write_fields(seg, ARRAY_SIZE(seg));
+}
 
 int vmcs_setup_guest_state(const struct vmcs_guest_state *gs)
 {
@@ -288,20 +327,20 @@ int vmcs_setup_guest_state(const struct vmcs_guest_state *gs)
 	int err;
 
 	err = vmcs_write_fields(regs, ARRAY_SIZE(regs));
-	for (i = 0; !err && i < VMCS_NR_SEGS; i++) {
-		const struct vmcs_segment *s = &gs->seg[i];
-		const struct vmcs_field_value seg[] = {
-			{ vmcs_segment_fields[i].selector, vmcs_segment_fields[i].name, s->selector },
-			{ vmcs_segment_fields[i].base, vmcs_segment_fields[i].name, s->base },
-			{ vmcs_segment_fields[i].limit, vmcs_segment_fields[i].name, s->limit },
-			{ vmcs_segment_fields[i].ar, vmcs_segment_fields[i].name, s->ar },
-		};
-
-		err = vmcs_write_fields(seg, ARRAY_SIZE(seg));
-	}
+	for (i = 0; !err && i < VMCS_NR_SEGS; i++)
+		err = vmcs_write_segment(&vmcs_segment_fields[i], &gs->seg[i]);
 	return err;
 }
 /* book:end guest_state */
+
+/* A VMCS field by name, for the dump. */
+struct vmcs_field_name {
+	u32 field;
+	const char *name;
+};
+/* clang-format off */
+#define VMCS_FIELD_NAME(f)	{ (f), #f }
+/* clang-format on */
 
 /*
  * After a failed VM entry the CPU says only "invalid guest state": print
@@ -310,25 +349,32 @@ int vmcs_setup_guest_state(const struct vmcs_guest_state *gs)
  */
 void vmcs_dump_guest_state(void)
 {
-	static const struct { u32 field; const char *name; } regs[] = {
-#define F(f) { f, #f }
-		F(GUEST_CR0), F(GUEST_CR3), F(GUEST_CR4), F(GUEST_DR7),
-		F(GUEST_RSP), F(GUEST_RIP), F(GUEST_RFLAGS),
-		F(GUEST_GDTR_BASE), F(GUEST_GDTR_LIMIT),
-		F(GUEST_IDTR_BASE), F(GUEST_IDTR_LIMIT),
-		F(GUEST_ACTIVITY_STATE), F(GUEST_INTERRUPTIBILITY_INFO),
-		F(VMCS_LINK_POINTER), F(VM_ENTRY_CONTROLS),
-#undef F
+	static const struct vmcs_field_name regs[] = {
+		VMCS_FIELD_NAME(GUEST_CR0),
+		VMCS_FIELD_NAME(GUEST_CR3),
+		VMCS_FIELD_NAME(GUEST_CR4),
+		VMCS_FIELD_NAME(GUEST_DR7),
+		VMCS_FIELD_NAME(GUEST_RSP),
+		VMCS_FIELD_NAME(GUEST_RIP),
+		VMCS_FIELD_NAME(GUEST_RFLAGS),
+		VMCS_FIELD_NAME(GUEST_GDTR_BASE),
+		VMCS_FIELD_NAME(GUEST_GDTR_LIMIT),
+		VMCS_FIELD_NAME(GUEST_IDTR_BASE),
+		VMCS_FIELD_NAME(GUEST_IDTR_LIMIT),
+		VMCS_FIELD_NAME(GUEST_ACTIVITY_STATE),
+		VMCS_FIELD_NAME(GUEST_INTERRUPTIBILITY_INFO),
+		VMCS_FIELD_NAME(VMCS_LINK_POINTER),
+		VMCS_FIELD_NAME(VM_ENTRY_CONTROLS),
 	};
+	const struct vmcs_segment_fields *f;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(regs); i++)
-		pr_info("  %-28s 0x%llx\n", regs[i].name, vmcs_read(regs[i].field));
-	for (i = 0; i < VMCS_NR_SEGS; i++)
+		pr_info("  %-28s 0x%llx\n", regs[i].name,
+			vmcs_read(regs[i].field));
+	for (f = vmcs_segment_fields; f < vmcs_segment_fields + VMCS_NR_SEGS;
+	     f++)
 		pr_info("  %-4s selector 0x%04llx base 0x%llx limit 0x%llx ar 0x%llx\n",
-			vmcs_segment_fields[i].name,
-			vmcs_read(vmcs_segment_fields[i].selector),
-			vmcs_read(vmcs_segment_fields[i].base),
-			vmcs_read(vmcs_segment_fields[i].limit),
-			vmcs_read(vmcs_segment_fields[i].ar));
+			f->name, vmcs_read(f->selector), vmcs_read(f->base),
+			vmcs_read(f->limit), vmcs_read(f->ar));
 }

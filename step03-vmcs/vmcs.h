@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmcs.h - one VMCS: its region, its three areas (controls, host state,
- * guest state), written through tables of named fields.
+ * vmcs.h - one VMCS: its region, its three areas that software fills
+ * (controls, host state, guest state), written through tables of named
+ * fields.
  *
  * Runs in the kernel module, VMX root operation, on the CPU that owns the
  * VMCS (preemption off between VMPTRLD and VMCLEAR).
  *
  * Spec: Intel SDM Vol. 3, "Virtual Machine Control Structures" ("Format of
- * the VMCS Region", "Organization of VMCS Data", "VMCS Types", "Guest-State
- * Area", "Host-State Area", "VM-Execution Control Fields", "VM-Exit Control
+ * the VMCS Region", "Organization of VMCS Data", "Guest-State Area",
+ * "Host-State Area", "VM-Execution Control Fields", "VM-Exit Control
  * Fields", "VM-Entry Control Fields"), Appendix B "Field Encoding in VMCS".
  */
 #ifndef VMCS_H
@@ -21,19 +22,21 @@
 
 /* A VMCS field and the value to write into it, named for the log. */
 struct vmcs_field_value {
-	u32 field;		/* enum vmcs_field in <asm/vmx.h> */
+	u32 field; /* enum vmcs_field in <asm/vmx.h> */
 	const char *name;
 	u64 value;
 };
-#define VMCS_FIELD(f, v) { (f), #f, (v) }
+/* clang-format off */
+#define VMCS_FIELD(f, v)	{ (f), #f, (v) }
+/* clang-format on */
 
 /* The VM-execution, VM-exit and VM-entry controls a VMM asks for. */
 struct vmx_controls {
-	u32 pin;	/* PIN_BASED_* */
-	u32 proc;	/* CPU_BASED_* */
-	u32 proc2;	/* SECONDARY_EXEC_*, 0 = no secondary controls */
-	u32 exit;	/* VM_EXIT_* */
-	u32 entry;	/* VM_ENTRY_* */
+	u32 pin;   /* PIN_BASED_* */
+	u32 proc;  /* CPU_BASED_* */
+	u32 proc2; /* SECONDARY_EXEC_*, 0 = no secondary controls */
+	u32 exit;  /* VM_EXIT_* */
+	u32 entry; /* VM_ENTRY_* */
 };
 
 /* One segment register as the guest-state area holds it. */
@@ -41,12 +44,18 @@ struct vmcs_segment {
 	u16 selector;
 	u64 base;
 	u32 limit;
-	u32 ar;		/* access rights: VMX_AR_*, the descriptor's bits 8-15 */
+	u32 ar; /* access rights: VMX_AR_*, the descriptor's bits 8-15, 20-23 */
 };
 
 enum vmcs_segment_index {
-	VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS,
-	VMCS_SEG_FS, VMCS_SEG_GS, VMCS_SEG_LDTR, VMCS_SEG_TR,
+	VMCS_SEG_ES,
+	VMCS_SEG_CS,
+	VMCS_SEG_SS,
+	VMCS_SEG_DS,
+	VMCS_SEG_FS,
+	VMCS_SEG_GS,
+	VMCS_SEG_LDTR,
+	VMCS_SEG_TR,
 	VMCS_NR_SEGS
 };
 
@@ -59,8 +68,17 @@ struct vmcs_guest_state {
 	u32 gdtr_limit, idtr_limit;
 };
 
+/*
+ * The first 8 bytes of a VMCS region ("Format of the VMCS Region"); the
+ * rest is the CPU's, in a layout it does not disclose.
+ */
+struct vmcs_region_header {
+	u32 revision_id; /* bits 30:0; bit 31 = shadow VMCS (0 here) */
+	u32 abort;	 /* the VMX-abort indicator */
+};
+
 struct vmcs {
-	void *region;		/* one 4 KiB page, revision ID first */
+	struct vmcs_region_header *region; /* IA32_VMX_BASIC[44:32] bytes */
 	phys_addr_t pa;
 };
 

@@ -16,13 +16,13 @@
 #include <asm/vmx.h>
 
 /* Exit reason field: bits 15:0 = basic exit reason, bit 31 = entry failed. */
-#define VMX_EXIT_REASON_BASIC_MASK	0xffffu
+#define VMX_EXIT_REASON_BASIC_MASK 0xffffu
 
 /* "CPUID", "VMCALL", ...; "UNKNOWN" for a number this table does not know. */
 const char *vmx_exit_reason_name(u32 exit_reason);
 
 /* Exit reasons 0..VMX_NR_EXIT_REASONS-1 can be counted in an array. */
-#define VMX_NR_EXIT_REASONS		(EXIT_REASON_NOTIFY + 1)
+#define VMX_NR_EXIT_REASONS (EXIT_REASON_NOTIFY + 1)
 
 /*
  * The exit qualification of a VM-entry failure with basic reason

@@ -5,7 +5,8 @@
  *
  * Kernel only (ring 0, 64-bit mode). The pattern is the same for every VMX
  * instruction: execute it, branch on CF (VMfailInvalid) and ZF (VMfailValid),
- * and let an exception-table entry turn a fault into a return value.
+ * and let an exception-table entry turn a fault into a return value. VMXON
+ * shows it written out; VMX_INSN() is the same for the instructions after.
  *
  * Spec: Intel SDM Vol. 3, "VMX Instruction Reference": Section "Conventions"
  * (VMsucceed, VMfailInvalid, VMfailValid), "VMXON - Enter VMX Operation",
@@ -50,109 +51,69 @@ fault:
 }
 /* book:end vmxon */
 
+/* book:begin vmx_insn */
+/*
+ * Every VMX instruction after VMXON ends the way VMXON does: CF set
+ * (VMfailInvalid), ZF set (VMfailValid) or a fault, each its own return
+ * value. VMX_INSN() writes that pattern once, as the body of a function
+ * returning enum vmx_insn_status: @insn is the instruction with its
+ * operands, the rest is the asm's ": outputs : inputs : clobbers".
+ */
+/* clang-format off */
+#define VMX_INSN(insn, ...)						\
+	asm goto("1: " insn "\n\t"					\
+		 "jc %l[fail_invalid]\n\t"				\
+		 "jz %l[fail_valid]\n\t"				\
+		 _ASM_EXTABLE(1b, %l[fault])				\
+		 __VA_ARGS__						\
+		 : fail_invalid, fail_valid, fault);			\
+	return VMX_SUCCEED;						\
+fail_invalid:								\
+	return VMX_FAIL_INVALID;					\
+fail_valid:								\
+	return VMX_FAIL_VALID;						\
+fault:									\
+	return VMX_FAULT
+/* clang-format on */
+
 enum vmx_insn_status vmx_vmxoff(void)
 {
-	/* clang-format off */
-	asm goto("1: vmxoff\n\t"
-		 "jc %l[fail_invalid]\n\t"
-		 "jz %l[fail_valid]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : : "cc", "memory"
-		 : fail_invalid, fail_valid, fault);
-	/* clang-format on */
-	return VMX_SUCCEED;
-fail_invalid:
-	return VMX_FAIL_INVALID;
-fail_valid:
-	return VMX_FAIL_VALID;
-fault:
-	return VMX_FAULT;
+	VMX_INSN("vmxoff", : : : "cc", "memory");
 }
 
+/* VMREAD of a field of the current VMCS: field encoding in, value out. */
 enum vmx_insn_status vmx_vmread(unsigned long field, unsigned long *value)
 {
-	unsigned long v;
-
-	/* clang-format off */
-	asm goto("1: vmread %[field], %[v]\n\t"
-		 "jc %l[fail_invalid]\n\t"
-		 "jz %l[fail_valid]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : [v] "=rm"(v) : [field] "r"(field) : "cc"
-		 : fail_invalid, fail_valid, fault);
-	/* clang-format on */
-	*value = v;
-	return VMX_SUCCEED;
-fail_invalid:
-	return VMX_FAIL_INVALID;
-fail_valid:
-	return VMX_FAIL_VALID;
-fault:
-	return VMX_FAULT;
+	VMX_INSN("vmread %[field], %[value]",
+		 : [value] "=rm"(*value)
+		 : [field] "r"(field)
+		 : "cc");
 }
+/* book:end vmx_insn */
 
 /* book:begin vmcs_insns */
-/* VMCLEAR and VMPTRLD take a memory operand holding the VMCS's physical address. */
+/* VMCLEAR and VMPTRLD take a memory operand holding the VMCS's address. */
 enum vmx_insn_status vmx_vmclear(phys_addr_t vmcs)
 {
 	u64 pa = vmcs;
 
-	/* clang-format off */
-	asm goto("1: vmclear %[pa]\n\t"
-		 "jc %l[fail_invalid]\n\t"
-		 "jz %l[fail_valid]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : [pa] "m"(pa) : "cc", "memory"
-		 : fail_invalid, fail_valid, fault);
-	/* clang-format on */
-	return VMX_SUCCEED;
-fail_invalid:
-	return VMX_FAIL_INVALID;
-fail_valid:
-	return VMX_FAIL_VALID;
-fault:
-	return VMX_FAULT;
+	VMX_INSN("vmclear %[pa]", : : [pa] "m"(pa) : "cc", "memory");
 }
 
 enum vmx_insn_status vmx_vmptrld(phys_addr_t vmcs)
 {
 	u64 pa = vmcs;
 
-	/* clang-format off */
-	asm goto("1: vmptrld %[pa]\n\t"
-		 "jc %l[fail_invalid]\n\t"
-		 "jz %l[fail_valid]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : [pa] "m"(pa) : "cc", "memory"
-		 : fail_invalid, fail_valid, fault);
-	/* clang-format on */
-	return VMX_SUCCEED;
-fail_invalid:
-	return VMX_FAIL_INVALID;
-fail_valid:
-	return VMX_FAIL_VALID;
-fault:
-	return VMX_FAULT;
+	VMX_INSN("vmptrld %[pa]", : : [pa] "m"(pa) : "cc", "memory");
 }
 
 /* VMWRITE of a field of the current VMCS: field encoding, then the value. */
 enum vmx_insn_status vmx_vmwrite(unsigned long field, unsigned long value)
 {
-	/* clang-format off */
-	asm goto("1: vmwrite %[value], %[field]\n\t"
-		 "jc %l[fail_invalid]\n\t"
-		 "jz %l[fail_valid]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : [value] "rm"(value), [field] "r"(field) : "cc"
-		 : fail_invalid, fail_valid, fault);
-	/* clang-format on */
-	return VMX_SUCCEED;
-fail_invalid:
-	return VMX_FAIL_INVALID;
-fail_valid:
-	return VMX_FAIL_VALID;
-fault:
-	return VMX_FAULT;
+	VMX_INSN("vmwrite %[value], %[field]",
+		 :
+		 : [value] "rm"(value), [field] "r"(field)
+		 : "cc");
 }
 /* book:end vmcs_insns */
 

@@ -13,7 +13,8 @@
  *
  * Spec: Intel SDM Vol. 3, Chapter "Introduction to Virtual Machine
  * Extensions": Sections "Enabling and Entering VMX Operation", "Restrictions
- * on VMX Operation", "VMXON Region", "Leaving VMX Operation".
+ * on VMX Operation"; Chapter "Virtual Machine Control Structures": Section
+ * "VMXON Region"; "VMXOFF - Leave VMX Operation"; "VMM Setup & Tear Down".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,7 +65,8 @@ static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
  */
 static int fail_on_cpu = -1;
 module_param(fail_on_cpu, int, 0444);
-MODULE_PARM_DESC(fail_on_cpu, "make VMXON fail on this CPU (wrong revision identifier), to show the rollback on the others (default: -1, off)");
+MODULE_PARM_DESC(fail_on_cpu,
+		 "make VMXON fail on this CPU, to show the rollback (-1: off)");
 
 /* -1, or a CPU that is online: anything else fails the load with -EINVAL. */
 static int fail_on_cpu_check(void)
@@ -105,7 +107,7 @@ static int vmxon_regions_alloc(const struct vmx_caps *caps)
 		       vmx_basic_region_size(caps->basic));
 		return -EINVAL;
 	}
-	for_each_possible_cpu(cpu) {
+	for_each_possible_cpu (cpu) {
 		page = alloc_pages_node(cpu_to_node(cpu), gfp, 0);
 		if (!page) {
 			pr_err("cpu%d: no page for its VMXON region\n", cpu);
@@ -132,7 +134,7 @@ static void vmxon_regions_free(void)
 	struct vmx_cpu *vc;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
+	for_each_possible_cpu (cpu) {
 		vc = per_cpu_ptr(&vmx_cpu, cpu);
 		if (vc->in_vmx_operation) {
 			pr_err("cpu%d: still in VMX operation: its VMXON region is not freed\n",
@@ -232,8 +234,8 @@ static void vmxon_this_cpu(void *unused)
 	}
 	vc->in_vmx_operation = true;
 	atomic_inc(&vmxon_count);
-	pr_info("cpu%d: VMXON ok, now in VMX root operation (CR4 0x%lx)\n",
-		cpu, __read_cr4());
+	pr_info("cpu%d: VMXON ok, now in VMX root operation (CR4 0x%lx)\n", cpu,
+		__read_cr4());
 }
 
 /*
@@ -269,7 +271,7 @@ static void vmxoff_this_cpu(void *unused)
 /*
  * CPU hotplug, while the module is loaded: a CPU going offline leaves VMX
  * operation first (INIT is blocked in VMX root operation, so it could not be
- * started again, and its region is freed at unload); a CPU coming online
+ * started again, and unload reaches online CPUs only); a CPU coming online
  * enters it. The callbacks run on that CPU, with interrupts on.
  */
 static int vmxon_cpu_online(unsigned int cpu)
@@ -295,7 +297,7 @@ static int vmxon_first_error(void)
 {
 	int cpu;
 
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (per_cpu(vmx_cpu, cpu).err)
 			return per_cpu(vmx_cpu, cpu).err;
 	}

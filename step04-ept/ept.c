@@ -87,8 +87,9 @@ int ept_invept_type(u64 ept_vpid_cap)
 /* book:begin violation */
 /*
  * Bits 0-2 of the qualification say what the access was (a read-modify-
- * write instruction sets both read and write: we call that a write); bits
- * 3-5 what the entry allowed (all 0: the GPA was not mapped at all).
+ * write sets the write bit, and on some CPUs the read bit too: we call it a
+ * write); bits 3-5 what the walk allowed, each the AND of that right over
+ * the entries used (all 0 here: the GPA was not mapped at all).
  */
 enum ept_access ept_violation_access(u64 qualification)
 {
@@ -114,6 +115,8 @@ const char *ept_access_name(enum ept_access access)
 
 u64 ept_violation_allowed(u64 qualification)
 {
-	return (qualification & EPT_VIOLATION_RWX_MASK) >> EPT_VIOLATION_RWX_SHIFT;
+	u64 rwx = qualification & EPT_VIOLATION_RWX_MASK;
+
+	return rwx >> EPT_VIOLATION_RWX_SHIFT;
 }
 /* book:end violation */

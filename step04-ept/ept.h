@@ -16,16 +16,16 @@
 #include <linux/types.h>
 
 /* A 4-level walk of 9 bits per level over 4 KiB pages: 48-bit GPAs. */
-#define EPT_LEVELS		4
-#define EPT_LEVEL_BITS		9
-#define EPT_ENTRIES		(1 << EPT_LEVEL_BITS)
-#define EPT_PAGE_SHIFT		12
-#define EPT_PAGE_SIZE		(1ull << EPT_PAGE_SHIFT)
+#define EPT_LEVELS     4
+#define EPT_LEVEL_BITS 9
+#define EPT_ENTRIES    (1 << EPT_LEVEL_BITS)
+#define EPT_PAGE_SHIFT 12
+#define EPT_PAGE_SIZE  (1ull << EPT_PAGE_SHIFT)
 /* Bits 51:12 of an entry: the physical address of a table or a page. */
-#define EPT_ADDR_MASK		0x000ffffffffff000ull
+#define EPT_ADDR_MASK 0x000ffffffffff000ull
 
 /* A 4-level walk translates GPA bits 47:0; it cannot map anything above. */
-#define EPT_GPA_BITS		(EPT_PAGE_SHIFT + EPT_LEVELS * EPT_LEVEL_BITS)
+#define EPT_GPA_BITS (EPT_PAGE_SHIFT + EPT_LEVELS * EPT_LEVEL_BITS)
 bool ept_gpa_valid(u64 gpa);
 
 /* The entry of @level (4 = PML4 ... 1 = page table) that maps @gpa. */

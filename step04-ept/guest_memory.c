@@ -11,10 +11,11 @@
  *
  * Runs in the kernel module, VMX root operation.
  *
- * Spec: Intel SDM Vol. 3, "EPT Translation Mechanism" ("EPT Overview",
- * "Translation of Guest-Physical Addresses Using EPT"), "Invalidating
- * Cached EPT Information", "INVEPT - Invalidate Translations Derived from
- * EPT" (Vol. 3, "VMX Instruction Reference").
+ * Spec: Intel SDM Vol. 3, "EPT Overview", "EPT Translation Mechanism",
+ * "Translation of Guest-Physical Addresses Using EPT", "Invalidating
+ * Cached Translation Information" ("Guidelines for Use of the INVEPT
+ * Instruction"), "INVEPT - Invalidate Translations Derived from EPT"
+ * (Vol. 3, "VMX Instruction Reference").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -93,8 +94,8 @@ static int guest_memory_copy(struct guest_memory *mem, u64 gpa, void *buf,
 			     size_t len, bool to_guest)
 {
 	while (len) {
-		size_t chunk = min_t(size_t, len,
-				     EPT_PAGE_SIZE - (gpa & (EPT_PAGE_SIZE - 1)));
+		size_t in_page = EPT_PAGE_SIZE - (gpa & (EPT_PAGE_SIZE - 1));
+		size_t chunk = min(len, in_page);
 		void *hva = guest_memory_hva(mem, gpa);
 
 		if (!hva)
@@ -129,7 +130,8 @@ int guest_memory_read(struct guest_memory *mem, u64 gpa, void *dst, size_t len)
  */
 int guest_memory_invalidate(struct guest_memory *mem)
 {
-	int err = vmx_insn_failed("INVEPT", vmx_invept(mem->invept_type, mem->eptp));
+	enum vmx_insn_status status = vmx_invept(mem->invept_type, mem->eptp);
+	int err = vmx_insn_failed("INVEPT", status);
 
 	if (err)
 		mem->invept_failed = true;
@@ -140,6 +142,8 @@ int guest_memory_invalidate(struct guest_memory *mem)
 /* book:begin create */
 int guest_memory_create(struct guest_memory *mem, const struct vmx_caps *caps)
 {
+	bool wb;
+
 	memset(mem, 0, sizeof(*mem));
 	mem->invept_type = ept_invept_type(caps->ept_vpid_cap);
 	if (!mem->invept_type) {
@@ -158,9 +162,10 @@ int guest_memory_create(struct guest_memory *mem, const struct vmx_caps *caps)
 		mem->pml4 = NULL;
 		return -EOPNOTSUPP;
 	}
+	wb = (mem->eptp & VMX_EPTP_MT_MASK) == VMX_EPTP_MT_WB;
 	pr_info("EPT: PML4 at host 0x%llx, EPTP 0x%llx (4-level walk, %s)\n",
 		(u64)__pa(mem->pml4), mem->eptp,
-		(mem->eptp & VMX_EPTP_MT_MASK) == VMX_EPTP_MT_WB ? "write-back" : "uncacheable");
+		wb ? "write-back" : "uncacheable");
 	return 0;
 }
 /* book:end create */

@@ -6,8 +6,8 @@
  * Runs in the kernel module, VMX root operation.
  *
  * Spec: Intel SDM Vol. 3, "EPT Translation Mechanism", "Invalidating
- * Cached EPT Information" ("INVEPT - Invalidate Translations Derived from
- * EPT").
+ * Cached Translation Information", "INVEPT - Invalidate Translations
+ * Derived from EPT".
  */
 #ifndef GUEST_MEMORY_H
 #define GUEST_MEMORY_H
@@ -21,7 +21,7 @@ struct guest_memory {
 	u64 *pml4;		/* the root of the EPT hierarchy */
 	u64 eptp;		/* what EPT_POINTER holds */
 	int invept_type;	/* VMX_EPT_EXTENT_CONTEXT or ..._GLOBAL */
-	unsigned int nr_tables;	/* EPT pages, root included */
+	unsigned int nr_tables; /* EPT pages, root included */
 	unsigned int nr_pages;	/* guest pages mapped */
 	bool invept_failed;	/* then the CPU may still use our pages */
 };
@@ -47,8 +47,7 @@ void *guest_memory_hva(struct guest_memory *mem, u64 gpa);
 /* Copy to/from guest-physical memory; -EFAULT where it is not mapped. */
 int guest_memory_write(struct guest_memory *mem, u64 gpa, const void *src,
 		       size_t len);
-int guest_memory_read(struct guest_memory *mem, u64 gpa, void *dst,
-		      size_t len);
+int guest_memory_read(struct guest_memory *mem, u64 gpa, void *dst, size_t len);
 
 /* INVEPT: forget what this CPU cached from our EPT. */
 int guest_memory_invalidate(struct guest_memory *mem);

@@ -21,13 +21,17 @@
 #include "mmio.h"
 
 /* ModRM: mod (bits 7:6), reg (5:3), rm (2:0). */
-#define MODRM_MOD(b)		((b) >> 6)
-#define MODRM_REG(b)		(((b) >> 3) & 7)
-#define MODRM_RM(b)		((b) & 7)
-#define MODRM_MOD_INDIRECT	0	/* [register], no displacement */
-#define MODRM_RM_SIB		4	/* a SIB byte follows */
-#define MODRM_RM_DISP32		5	/* with mod 00: [disp32] */
-#define BYTE_REG_LOW_MAX	3	/* AL, CL, DL, BL; 4-7 are AH..BH */
+#define MODRM_MOD_SHIFT	   6
+#define MODRM_REG_SHIFT	   3
+#define MODRM_RM_SHIFT	   0
+#define MODRM_REG_RM_MASK  0x7 /* reg and rm are 3 bits wide */
+#define MODRM_MOD(b)	   ((b) >> MODRM_MOD_SHIFT)
+#define MODRM_REG(b)	   (((b) >> MODRM_REG_SHIFT) & MODRM_REG_RM_MASK)
+#define MODRM_RM(b)	   (((b) >> MODRM_RM_SHIFT) & MODRM_REG_RM_MASK)
+#define MODRM_MOD_INDIRECT 0 /* [register], no displacement */
+#define MODRM_RM_SIB	   4 /* a SIB byte follows */
+#define MODRM_RM_DISP32	   5 /* with mod 00: [disp32] */
+#define BYTE_REG_LOW_MAX   3 /* AL, CL, DL, BL; 4-7 are AH..BH */
 
 /* book:begin decode */
 bool mmio_decode(const u8 *insn, size_t avail, struct mmio_insn *out)

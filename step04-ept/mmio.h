@@ -15,14 +15,14 @@
 
 #include <linux/types.h>
 
-#define OPCODE_MOV_RM8_R8	0x88	/* MOV r/m8, r8: a byte store */
-#define OPCODE_MOV_R8_RM8	0x8a	/* MOV r8, r/m8: a byte load */
-#define MMIO_INSN_MAX_LEN	2	/* opcode + ModRM: all we decode */
+#define OPCODE_MOV_RM8_R8 0x88 /* MOV r/m8, r8: a byte store */
+#define OPCODE_MOV_R8_RM8 0x8a /* MOV r8, r/m8: a byte load */
+#define MMIO_INSN_MAX_LEN 2    /* opcode + ModRM: all we decode */
 
 /* A decoded access: direction, the byte register (x86 number), length. */
 struct mmio_insn {
 	bool write;
-	unsigned int reg;	/* 0 = AL, 1 = CL, 2 = DL, 3 = BL */
+	unsigned int reg; /* 0 = AL, 1 = CL, 2 = DL, 3 = BL */
 	unsigned int len;
 };
 

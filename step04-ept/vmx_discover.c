@@ -5,8 +5,8 @@
  * Kernel (ring 0, 64-bit mode), called from the module's init. Asks CPUID
  * whether the CPU implements VMX, reads IA32_FEATURE_CONTROL and the VMX
  * capability MSRs, and writes a readable report to the kernel log. It changes
- * nothing: no CR4.VMXE, no VMXON (that is step02). The decoding itself is in
- * vmx_caps.c, which the host's unit tests compile too.
+ * nothing: no CR4.VMXE, no VMXON (vmxon.c does that, from step02 on). The
+ * decoding itself is in vmx_caps.c, which the host's unit tests compile too.
  *
  * Spec: Intel SDM Vol. 3, Chapter "Introduction to Virtual Machine
  * Extensions", Section "Discovering Support for VMX", Section "Enabling and
@@ -27,24 +27,26 @@
 
 static bool report = true;
 module_param(report, bool, 0444);
-MODULE_PARM_DESC(report, "write the full VMX capability report to the kernel log (default: yes)");
+MODULE_PARM_DESC(report, "log the full VMX capability report (default: yes)");
 
 /* book:begin cpuid */
 /* CPUID leaf 1 reports VMX in ECX bit 5; Linux calls the bit X86_FEATURE_VMX. */
-#define CPUID_LEAF_VENDOR	0
-#define CPUID_LEAF_FEATURES	1
-#define CPUID_1_ECX_VMX		BIT(X86_FEATURE_VMX % 32)
+#define CPUID_LEAF_VENDOR   0
+#define CPUID_LEAF_FEATURES 1
+#define CPUID_1_ECX_VMX	    BIT(X86_FEATURE_VMX % 32)
 
-/* The 12-character vendor string: EBX, EDX, ECX of CPUID leaf 0, in order. */
-static void cpu_vendor(char vendor[13])
+/* The vendor string: 12 characters in EBX, EDX, ECX of CPUID leaf 0. */
+#define CPU_VENDOR_LEN 12
+
+static void cpu_vendor(char vendor[CPU_VENDOR_LEN + 1])
 {
-	u32 max_leaf, ebx, ecx, edx;
+	u32 max_leaf, ebx_edx_ecx[3];
 
-	cpuid(CPUID_LEAF_VENDOR, &max_leaf, &ebx, &ecx, &edx);
-	memcpy(vendor + 0, &ebx, 4);
-	memcpy(vendor + 4, &edx, 4);
-	memcpy(vendor + 8, &ecx, 4);
-	vendor[12] = '\0';
+	static_assert(sizeof(ebx_edx_ecx) == CPU_VENDOR_LEN);
+	cpuid(CPUID_LEAF_VENDOR, &max_leaf, &ebx_edx_ecx[0], &ebx_edx_ecx[2],
+	      &ebx_edx_ecx[1]);
+	memcpy(vendor, ebx_edx_ecx, CPU_VENDOR_LEN);
+	vendor[CPU_VENDOR_LEN] = '\0';
 }
 
 static bool cpu_has_vmx(void)
@@ -138,6 +140,7 @@ static void report_ctl(const struct vmx_caps *caps, enum vmx_ctl_kind kind)
 {
 	const struct vmx_ctl_class *class = &vmx_ctl_classes[kind];
 	struct vmx_ctl ctl = caps->ctl[kind];
+	enum vmx_ctl_setting setting;
 	u32 named = 0;
 	unsigned int i;
 
@@ -145,9 +148,10 @@ static void report_ctl(const struct vmx_caps *caps, enum vmx_ctl_kind kind)
 		class->title, vmx_ctl_msr_index(kind, caps->basic),
 		ctl.allowed0, ctl.allowed1);
 	for (i = 0; i < class->nr_bits; i++) {
+		setting = vmx_ctl_setting(ctl, class->bits[i].mask);
 		named |= class->bits[i].mask;
 		pr_info("  %-40s %s\n", class->bits[i].name,
-			vmx_ctl_setting_name(vmx_ctl_setting(ctl, class->bits[i].mask)));
+			vmx_ctl_setting_name(setting));
 	}
 	if (ctl.allowed0 & ~named)
 		pr_info("  %-40s 0x%08x\n", "reserved bits that must be 1",
@@ -158,21 +162,25 @@ static void report_ctl(const struct vmx_caps *caps, enum vmx_ctl_kind kind)
 static void report_ept_vpid(const struct vmx_caps *caps)
 {
 	unsigned int i;
+	bool has;
 
 	pr_info("IA32_VMX_EPT_VPID_CAP = 0x%016llx\n", caps->ept_vpid_cap);
-	for (i = 0; i < vmx_nr_ept_vpid_bits; i++)
+	for (i = 0; i < vmx_nr_ept_vpid_bits; i++) {
+		has = caps->ept_vpid_cap & vmx_ept_vpid_bits[i].mask;
 		pr_info("  %-40s %s\n", vmx_ept_vpid_bits[i].name,
-			caps->ept_vpid_cap & vmx_ept_vpid_bits[i].mask ? "yes" : "no");
+			has ? "yes" : "no");
+	}
 }
 
 /* book:begin report_fixed */
 static void report_fixed(const char *reg, u64 value, u64 fixed0, u64 fixed1)
 {
 	u64 bad = vmx_fixed_violations(value, fixed0, fixed1);
+	const char *verdict =
+		bad ? "VMX needs these bits changed:" : "fine for VMX, changes";
 
 	pr_info("%s = 0x%llx: fixed0 0x%llx (must be 1) fixed1 0x%llx (may be 1): %s 0x%llx\n",
-		reg, value, fixed0, fixed1,
-		bad ? "VMX needs these bits changed:" : "fine for VMX, changes", bad);
+		reg, value, fixed0, fixed1, verdict, bad);
 }
 /* book:end report_fixed */
 
@@ -191,7 +199,8 @@ static void vmx_report(const struct vmx_caps *caps)
 /* book:begin discover */
 int vmx_discover(struct vmx_caps *caps)
 {
-	char vendor[13];
+	char vendor[CPU_VENDOR_LEN + 1];
+	bool locked, enabled;
 	int err;
 
 	cpu_vendor(vendor);
@@ -209,10 +218,11 @@ int vmx_discover(struct vmx_caps *caps)
 		vmx_report(caps);
 
 	/* One machine-readable line; lab.sh turns it into the verdict. */
+	locked = caps->feature_control & FEAT_CTL_LOCKED;
+	enabled = caps->feature_control & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX;
 	pr_info("result vmx=1 feature_control=%s,%s vmcs_revision=0x%x ept=%d unrestricted_guest=%d\n",
-		caps->feature_control & FEAT_CTL_LOCKED ? "locked" : "unlocked",
-		caps->feature_control & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX ?
-			"enabled" : "disabled",
+		locked ? "locked" : "unlocked",
+		enabled ? "enabled" : "disabled",
 		vmx_basic_revision_id(caps->basic), vmx_caps_has_ept(caps),
 		vmx_caps_has_unrestricted_guest(caps));
 	return 0;

@@ -3,9 +3,9 @@
  * vmx_exit_names.c - printable names for VM exits and failed VM entries.
  *
  * Pure functions on numbers the CPU reported: run in the kernel module and
- * in the host's Check unit tests (tests/unit/step03-vmcs). The names are
- * Linux's (EXIT_REASON_* and its VMX_EXIT_REASONS table in the UAPI header
- * <asm/vmx.h>, ENTRY_FAIL_* in the kernel's <asm/vmx.h>).
+ * in the host's Check unit tests (tests/unit/<step>/test_vmx_exit_names.c).
+ * The names are Linux's (EXIT_REASON_* and its VMX_EXIT_REASONS table in
+ * the UAPI header <asm/vmx.h>, ENTRY_FAIL_* in the kernel's <asm/vmx.h>).
  *
  * Spec: Intel SDM Vol. 3, Appendix C "VMX Basic Exit Reasons", "Basic
  * VM-Exit Information", "VM-Entry Failures During or After Loading Guest

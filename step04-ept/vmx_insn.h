@@ -10,8 +10,8 @@
  * kernel's exception table instead of crashing.
  *
  * Spec: Intel SDM Vol. 3, Section "Conventions" and "VMX Instruction
- * Reference" (VMXON, VMXOFF, VMREAD, VMCLEAR, VMPTRLD, VMWRITE, INVEPT), "VM Instruction
- * Error Numbers".
+ * Reference" (VMXON, VMXOFF, VMREAD, VMCLEAR, VMPTRLD, VMWRITE, INVEPT),
+ * "VM Instruction Error Numbers".
  */
 #ifndef VMX_INSN_H
 #define VMX_INSN_H
@@ -20,9 +20,9 @@
 
 enum vmx_insn_status {
 	VMX_SUCCEED,
-	VMX_FAIL_INVALID,	/* CF=1 */
-	VMX_FAIL_VALID,		/* ZF=1, number in VM_INSTRUCTION_ERROR */
-	VMX_FAULT,		/* the instruction raised #UD or #GP */
+	VMX_FAIL_INVALID, /* CF=1 */
+	VMX_FAIL_VALID,	  /* ZF=1, number in VM_INSTRUCTION_ERROR */
+	VMX_FAULT,	  /* the instruction raised #UD or #GP */
 };
 
 enum vmx_insn_status vmx_vmxon(phys_addr_t vmxon_region);

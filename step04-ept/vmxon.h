@@ -3,7 +3,7 @@
  * vmxon.h - enter and leave VMX root operation on every CPU.
  *
  * Kernel (ring 0). Spec: Intel SDM Vol. 3, "Enabling and Entering VMX
- * Operation", "Leaving VMX Operation".
+ * Operation", "VMXOFF - Leave VMX Operation".
  */
 #ifndef VMXON_H
 #define VMXON_H

@@ -57,9 +57,10 @@ void doorbell_init(struct vm *vm)
  * What differs is where the vCPU stands.  From a plain OUT KVM returns
  * with RIP still on the instruction, which it completes (steps over) on
  * the next KVM_RUN; an OUTSB KVM has already emulated, byte by byte, and
- * RIP has moved on already (past it, or back onto it to repeat).  So: let
- * KVM complete the exit without entering the guest, KVM_RUN with
- * immediate_exit set (it returns EINTR), and see whether RIP moved.
+ * left RIP where the guest goes on (past an OUTSB; on a REP OUTSB, which
+ * the guest executes again for the next byte).  So: let KVM complete the
+ * exit without entering the guest, KVM_RUN with immediate_exit set (it
+ * returns EINTR), and see whether RIP moved.
  * regs gets the registers as they are after that.
  */
 static bool out_completed_by_kvm(struct vm *vm, struct kvm_regs *regs)

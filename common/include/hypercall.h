@@ -13,10 +13,11 @@
  * CPL 0).  A userspace VMM sees them only when it takes on another
  * hypervisor's hypercall ABI: Xen's (KVM_XEN_HVM_CONFIG with
  * KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, Linux 5.12 and later: they exit as
- * KVM_EXIT_XEN) or Hyper-V's (the calls KVM does not handle exit as
- * KVM_EXIT_HYPERV).  An OUT to a port that no in-kernel device claims
- * reaches userspace on every KVM, Intel and AMD alike, with nothing to
- * set up; the exit costs the same.
+ * KVM_EXIT_XEN) or Hyper-V's (a few calls, HvPostMessage among them,
+ * exit as KVM_EXIT_HYPERV; KVM answers the others itself, unknown codes
+ * with HV_STATUS_INVALID_HYPERCALL_CODE).  An OUT to a port that no
+ * in-kernel device claims reaches userspace on every KVM, Intel and AMD
+ * alike, with nothing to set up; the exit costs the same.
  *
  * A call:
  *   RAX = the number (enum hc_number)

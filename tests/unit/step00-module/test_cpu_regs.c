@@ -1,8 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
- * test_cpu_regs.c — unit tests of step00's register-bit decoding.
+ * test_cpu_regs.c — unit tests of the register-bit decoding (cpu_regs.c).
  *
- * Host, Check. Includes step00-module/cpu_regs.c itself, compiled against
- * the userspace shims of the kernel headers (tests/unit/kshim).
+ * Host, Check. Includes the step's cpu_regs.c itself, compiled against the
+ * userspace shims of the kernel headers (tests/unit/kshim). The file is the
+ * same in steps 00-04: the later steps' tests are this file, through a
+ * link, compiled against their own copy.
  */
 #include <check.h>
 
@@ -13,7 +16,7 @@
 
 static char buf[160];
 
-/* CR0 of a running x86_64 Linux kernel, as step00 reads it in the lab. */
+/* CR0 of a running x86_64 Linux kernel, as ring0.c reads it in the lab. */
 START_TEST(cr0_of_linux_names_its_bits)
 {
 	format_reg_bits(buf, sizeof(buf), 0x80050033, cr0_bits);
@@ -72,7 +75,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("step00 cpu_regs");
+	Suite *s = suite_create("cpu_regs");
 	TCase *tc = tcase_create("format_reg_bits");
 
 	tcase_add_test(tc, cr0_of_linux_names_its_bits);

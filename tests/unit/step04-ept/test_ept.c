@@ -23,7 +23,7 @@
 
 #include "ept.c"
 
-#define RECORDED_EPT_VPID_CAP	0x00000f0106334141ULL
+#define RECORDED_EPT_VPID_CAP 0x00000f0106334141ULL
 
 START_TEST(a_gpa_splits_into_four_9_bit_indices)
 {
@@ -60,9 +60,11 @@ START_TEST(table_entries_grant_everything)
 {
 	ck_assert_uint_eq(ept_table_entry(0x2ac9000), 0x2ac9007);
 	/* Bits outside 51:12 never leak into the entry. */
-	ck_assert_uint_eq(ept_table_entry(0xfff0000000123fffull), 0x0000000000123007ull);
+	ck_assert_uint_eq(ept_table_entry(0xfff0000000123fffull),
+			  0x0000000000123007ull);
 	ck_assert(ept_entry_present(ept_table_entry(0x1000)));
-	ck_assert_uint_eq(ept_entry_addr(ept_table_entry(0x2ac9000)), 0x2ac9000);
+	ck_assert_uint_eq(ept_entry_addr(ept_table_entry(0x2ac9000)),
+			  0x2ac9000);
 }
 END_TEST
 
@@ -72,12 +74,14 @@ START_TEST(page_entries_carry_rights_and_write_back)
 	ck_assert_uint_eq(ept_page_entry(0x3000, VMX_EPT_RWX_MASK), 0x3037);
 	/* A demand page: read and write, no execute. */
 	ck_assert_uint_eq(ept_page_entry(0x3000, VMX_EPT_READABLE_MASK |
-						 VMX_EPT_WRITABLE_MASK), 0x3033);
+							 VMX_EPT_WRITABLE_MASK),
+			  0x3033);
 	/* Rights outside RWX are not rights. */
 	ck_assert_uint_eq(ept_page_entry(0x3000, 0xff), 0x3037);
 	/* A leaf with no rights is not present: touching it faults. */
 	ck_assert(!ept_entry_present(ept_page_entry(0x3000, 0)));
-	ck_assert_uint_eq(ept_entry_addr(ept_page_entry(0xabcde000, 1)), 0xabcde000);
+	ck_assert_uint_eq(ept_entry_addr(ept_page_entry(0xabcde000, 1)),
+			  0xabcde000);
 }
 END_TEST
 
@@ -104,8 +108,10 @@ START_TEST(the_eptp_falls_back_or_refuses)
 	ck_assert_uint_eq(eptp, 0x5018);
 	/* No memory type at all, or no 4-level walk: no EPTP. */
 	ck_assert(!ept_build_eptp(RECORDED_EPT_VPID_CAP &
-				  ~(VMX_EPTP_WB_BIT | VMX_EPTP_UC_BIT), 0x5000, &eptp));
-	ck_assert(!ept_build_eptp(RECORDED_EPT_VPID_CAP & ~VMX_EPT_PAGE_WALK_4_BIT,
+					  ~(VMX_EPTP_WB_BIT | VMX_EPTP_UC_BIT),
+				  0x5000, &eptp));
+	ck_assert(!ept_build_eptp(RECORDED_EPT_VPID_CAP &
+					  ~VMX_EPT_PAGE_WALK_4_BIT,
 				  0x5000, &eptp));
 	ck_assert(!ept_build_eptp(0, 0x5000, &eptp));
 }
@@ -115,12 +121,13 @@ START_TEST(invept_type)
 {
 	ck_assert_int_eq(ept_invept_type(RECORDED_EPT_VPID_CAP),
 			 VMX_EPT_EXTENT_CONTEXT);
-	ck_assert_int_eq(ept_invept_type(VMX_EPT_INVEPT_BIT |
-					 VMX_EPT_EXTENT_GLOBAL_BIT),
-			 VMX_EPT_EXTENT_GLOBAL);
+	ck_assert_int_eq(
+		ept_invept_type(VMX_EPT_INVEPT_BIT | VMX_EPT_EXTENT_GLOBAL_BIT),
+		VMX_EPT_EXTENT_GLOBAL);
 	ck_assert_int_eq(ept_invept_type(VMX_EPT_INVEPT_BIT), 0);
-	ck_assert_int_eq(ept_invept_type(RECORDED_EPT_VPID_CAP &
-					 ~VMX_EPT_INVEPT_BIT), 0);
+	ck_assert_int_eq(
+		ept_invept_type(RECORDED_EPT_VPID_CAP & ~VMX_EPT_INVEPT_BIT),
+		0);
 }
 END_TEST
 
@@ -131,9 +138,11 @@ START_TEST(violation_qualifications)
 	ck_assert_uint_eq(ept_violation_allowed(0x184), 0);
 	ck_assert_str_eq(ept_access_name(ept_violation_access(0x184)),
 			 "instruction fetch");
-	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_READ), EPT_ACCESS_READ);
-	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_WRITE), EPT_ACCESS_WRITE);
-	/* A read-modify-write (e.g. add [mem], eax) reports both: a write. */
+	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_READ),
+			 EPT_ACCESS_READ);
+	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_WRITE),
+			 EPT_ACCESS_WRITE);
+	/* A read-modify-write (add [mem], eax) may report both: a write. */
 	ck_assert_int_eq(ept_violation_access(EPT_VIOLATION_ACC_READ |
 					      EPT_VIOLATION_ACC_WRITE),
 			 EPT_ACCESS_WRITE);
@@ -147,7 +156,7 @@ END_TEST
 
 static Suite *ept_suite(void)
 {
-	Suite *s = suite_create("step04 ept");
+	Suite *s = suite_create("ept");
 	TCase *tc = tcase_create("ept");
 
 	tcase_add_test(tc, a_gpa_splits_into_four_9_bit_indices);

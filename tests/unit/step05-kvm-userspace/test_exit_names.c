@@ -44,8 +44,14 @@ START_TEST(entry_failures_decoded_per_vendor)
 			 "INVALID_STATE");
 	ck_assert_str_eq(entry_failure_name(0x80000022ULL, VENDOR_INTEL),
 			 "MSR_LOAD_FAIL");
-	/* AMD: VMEXIT_INVALID is -1 in the 64-bit exit code */
+	/* Intel VMfail: VM-instruction error 7, not exit reason 7 */
+	ck_assert_str_eq(entry_failure_name(7, VENDOR_INTEL),
+			 "VM-instruction error");
+	/* AMD: VMEXIT_INVALID is -1 in the 64-bit exit code ... */
 	ck_assert_str_eq(entry_failure_name(~0ULL, VENDOR_AMD),
+			 "invalid_guest_state");
+	/* ... and 0xffffffff from a KVM that keeps it in 32 bits (6.1) */
+	ck_assert_str_eq(entry_failure_name(0xffffffffULL, VENDOR_AMD),
 			 "invalid_guest_state");
 	ck_assert_str_eq(entry_failure_name(0x78, VENDOR_AMD), "hlt");
 	ck_assert_str_eq(entry_failure_name(0x21, VENDOR_OTHER), "unknown");

@@ -8,13 +8,13 @@
 
 #include <stdio.h>
 
-#define WARN_ON(cond)							\
-	({								\
-		int __c = !!(cond);					\
-		if (__c)						\
-			fprintf(stderr, "WARNING: %s:%d: %s\n",		\
-				__FILE__, __LINE__, #cond);		\
-		__c;							\
+#define WARN_ON(cond)                                                          \
+	({                                                                     \
+		int __c = !!(cond);                                            \
+		if (__c)                                                       \
+			fprintf(stderr, "WARNING: %s:%d: %s\n", __FILE__,      \
+				__LINE__, #cond);                              \
+		__c;                                                           \
 	})
 #define WARN_ON_ONCE(cond) WARN_ON(cond)
 

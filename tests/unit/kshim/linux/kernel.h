@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kshim <linux/kernel.h> - the few helpers of the kernel's <linux/kernel.h>
- * that the steps' pure files use (ARRAY_SIZE), for host unit tests.
+ * that the steps' pure files use (ARRAY_SIZE, upper_32_bits,
+ * lower_32_bits), for host unit tests.
  */
 #ifndef KSHIM_LINUX_KERNEL_H
 #define KSHIM_LINUX_KERNEL_H
@@ -11,6 +12,10 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+/* The halves of a 64-bit number, as the kernel names them. */
+#define upper_32_bits(n) ((u32)(((n) >> 16) >> 16))
+#define lower_32_bits(n) ((u32)(n))
 
 #include <stdarg.h>
 #include <stdio.h>

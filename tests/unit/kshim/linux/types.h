@@ -26,7 +26,7 @@ typedef u64 phys_addr_t;
  * The kernel force-includes its compiler attributes into every file
  * (include/linux/compiler_attributes.h); kernel headers rely on them.
  */
-#define __aligned(x)	__attribute__((__aligned__(x)))
-#define __packed	__attribute__((__packed__))
+#define __aligned(x) __attribute__((__aligned__(x)))
+#define __packed     __attribute__((__packed__))
 
 #endif /* KSHIM_LINUX_TYPES_H */

@@ -1,0 +1,1 @@
+../step00-module/test_cpu_regs.c

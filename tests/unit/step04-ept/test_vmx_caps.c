@@ -1,0 +1,1 @@
+../step01-cpuid-vmx/test_vmx_caps.c

@@ -1,0 +1,1 @@
+../step02-vmxon/test_vmx_errors.c
