@@ -99,19 +99,27 @@ static const char *code_lookup(const struct code_name *table, size_t count,
 
 /* book:begin entry_failure */
 /*
- * KVM_EXIT_FAIL_ENTRY passes the hardware's own reason through: on Intel
- * the VMX exit reason (bit 31 set: "VM-entry failure"; the basic reason is
- * usually INVALID_STATE), on AMD the VMCB exit code (VMEXIT_INVALID, -1,
- * which <asm/svm.h> calls "invalid_guest_state").
+ * KVM_EXIT_FAIL_ENTRY passes the hardware's own reason through.  On Intel,
+ * when the VM entry failed, the VMX exit reason with bit 31 set ("VM-entry
+ * failure"; the basic reason is usually INVALID_STATE); when VMLAUNCH or
+ * VMRESUME failed before entering (VMfail), the VM-instruction error
+ * number, bit 31 clear, an entry of the SDM's "VM-Instruction Error
+ * Numbers" and no exit reason.  On AMD, the VMCB exit code VMEXIT_INVALID,
+ * -1, which <asm/svm.h> calls "invalid_guest_state"; a KVM that keeps the
+ * exit code in 32 bits (Linux 6.1, the lab's, does) passes 0xffffffff.
  */
 const char *entry_failure_name(uint64_t reason, enum cpu_vendor vendor)
 {
 	switch (vendor) {
 	case VENDOR_INTEL:
+		if (!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			return "VM-instruction error";
 		return code_lookup(vmx_exit_reasons,
 				   ARRAY_SIZE(vmx_exit_reasons),
 				   reason & VMX_EXIT_REASON_BASIC_MASK);
 	case VENDOR_AMD:
+		if (reason == (uint32_t)SVM_EXIT_ERR) /* 32 bits of -1 */
+			reason = (uint64_t)SVM_EXIT_ERR;
 		return code_lookup(svm_exit_codes, ARRAY_SIZE(svm_exit_codes),
 				   reason);
 	default:
