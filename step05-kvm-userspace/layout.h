@@ -49,7 +49,7 @@
 /*
  * Three pages KVM needs for its real-mode emulation on Intel CPUs without
  * "unrestricted guest" (KVM_SET_TSS_ADDR); outside RAM, below 4 GiB, where
- * QEMU puts them too.  Unused on AMD.
+ * Firecracker puts them (QEMU uses 0xfeffd000).  Unused on AMD.
  */
 #define GUEST_TSS_ADDR 0xfffbd000
 

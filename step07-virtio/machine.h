@@ -83,8 +83,10 @@
  * Four pages KVM needs on Intel CPUs without "unrestricted guest", where
  * it runs real mode under paging: one for an identity page table
  * (KVM_SET_IDENTITY_MAP_ADDR) and three for a TSS (KVM_SET_TSS_ADDR).
- * Outside RAM, below 4 GiB, clear of the APICs; where QEMU puts the TSS.
- * Both must be set before the first vCPU is created.  Unused on AMD.
+ * Outside RAM, below 4 GiB, clear of the APICs: KVM's own default for the
+ * identity map (VMX_EPT_IDENTITY_PAGETABLE_ADDR) and Firecracker's TSS
+ * (QEMU uses 0xfeffc000 and the page after it).  Both are set before the
+ * first vCPU is created (KVM_SET_IDENTITY_MAP_ADDR must be).  Unused on AMD.
  */
 #define MACHINE_IDENTITY_MAP_ADDR 0xfffbc000
 #define MACHINE_TSS_ADDR	  0xfffbd000
