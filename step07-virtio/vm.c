@@ -131,9 +131,10 @@ void kvm_open(struct vm *vm)
  * machine Linux boots on: two 8259 PICs, an IOAPIC and a local APIC per
  * vCPU (KVM_CREATE_IRQCHIP), and the 8254 PIT (KVM_CREATE_PIT2), whose
  * KVM_PIT_SPEAKER_DUMMY makes KVM answer port 0x61 too (the PIT channel
- * 2 gate and output, by which Linux calibrates the TSC).  Before them, the
- * identity-map page KVM needs on Intel without unrestricted guest (the
- * TSS pages are set for every VM); all before the first vCPU.
+ * 2 gate and output, by which Linux calibrates the TSC when kvm-clock does
+ * not give it the frequency).  Before them, the identity-map page KVM
+ * needs on Intel without unrestricted guest (the TSS pages are set for
+ * every VM); all before the first vCPU.
  */
 static void vm_create_irqchip(struct vm *vm)
 {
