@@ -321,8 +321,8 @@ refused "kernel: not a bzImage" \
 	--kernel "$tmp/text"
 refused "kernel: truncated" \
 	"^$(k "$tmp/cut" 'truncated: the file is shorter than its setup header says')\$" --kernel "$tmp/cut"
-refused "kernel: boot protocol 2.09, too old for the 64-bit entry" \
-	"^$(k "$tmp/old" 'boot protocol older than 2.12, the first with a 64-bit entry point')\$" \
+refused "kernel: boot protocol 2.09, too old to announce its 64-bit entry" \
+	"^$(k "$tmp/old" 'boot protocol older than 2.12, the first that says (XLF_KERNEL_64) it has a 64-bit entry point')\$" \
 	--kernel "$tmp/old"
 refused "kernel: no 64-bit entry point" \
 	"^$(k "$tmp/no64" 'no 64-bit entry point (XLF_KERNEL_64 is clear)')\$" --kernel "$tmp/no64"

@@ -248,7 +248,7 @@ const char *bzimage_strerror(int err)
 	case -ENOEXEC:
 		return "not a bzImage (no 0xAA55 boot flag and \"HdrS\" header, or not loaded high)";
 	case -EPROTONOSUPPORT:
-		return "boot protocol older than 2.12, the first with a 64-bit entry point";
+		return "boot protocol older than 2.12, the first that says (XLF_KERNEL_64) it has a 64-bit entry point";
 	case -ENODATA:
 		return "truncated: the file is shorter than its setup header says";
 	case -EOPNOTSUPP:

@@ -367,7 +367,7 @@ START_TEST(each_error_has_its_own_sentence)
 	}
 	ck_assert_str_eq(
 		bzimage_strerror(-EPROTONOSUPPORT),
-		"boot protocol older than 2.12, the first with a 64-bit entry point");
+		"boot protocol older than 2.12, the first that says (XLF_KERNEL_64) it has a 64-bit entry point");
 	ck_assert_str_eq(bzimage_strerror(-EIO), "unknown error");
 }
 END_TEST
