@@ -48,8 +48,8 @@ static void console_output(void *opaque, const uint8_t *buf, size_t len)
 }
 
 /* book:begin callbacks */
-/* The i8042's reset line: what `reboot` (reboot=k, or Linux's default
- * after ACPI, which has no reset register here) pulls. */
+/* The i8042's reset line: what `reboot` pulls (itself with reboot=k; by
+ * Linux's default here through the reset vector, boot/reset_vector.c). */
 static void on_reset(void *opaque)
 {
 	struct machine *m = opaque;
