@@ -40,7 +40,7 @@
  * - Queue registers are written between FEATURES_OK and DRIVER_OK, while
  *   the selected queue is not ready ("Perform device-specific setup,
  *   including discovery of virtqueues" comes after FEATURES_OK; "When
- *   QueueReady is not zero, the driver MUST NOT access QueueSize,
+ *   QueueReady is not zero, the driver MUST NOT access QueueNum,
  *   QueueDescLow, ..."); other writes are ignored.  Writing 0 to
  *   QueueReady is always allowed ("To stop using the queue the driver
  *   MUST write zero (0x0) to this QueueReady").
