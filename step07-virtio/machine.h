@@ -61,9 +61,9 @@
 
 /*
  * RAM is [0, mem_size); everything above it and below 4 GiB is devices.
- * Debian's kernel decompresses itself at 16 MiB and needs 67.5 MiB before
- * it reads the memory map (boot/bzimage.c, kernel_end()); 128 MiB leaves
- * it room for an initrd and a userspace.
+ * Debian's kernel decompresses itself from 16 MiB up and needs 67.5 MiB
+ * before it reads the memory map (boot/bzimage.c, kernel_end()); 128 MiB
+ * leaves it room for an initrd and a userspace.
  */
 #define MACHINE_RAM_MIN	    0x8000000  /* 128 MiB */
 #define MACHINE_RAM_DEFAULT 0x10000000 /* 256 MiB */
