@@ -125,7 +125,8 @@ int bzimage_parse(const uint8_t *file, uint64_t size, struct bzimage *bz)
  * boot.rst says a relocatable kernel runs at its load address aligned up
  * to kernel_alignment; the decompressor (compressed/head_64.S, startup_64)
  * goes further and never runs below LOAD_PHYSICAL_ADDR, which the header
- * gives as pref_address: a kernel loaded at 1 MiB decompresses at 16 MiB.
+ * gives as pref_address: a kernel loaded at 1 MiB decompresses from 16 MiB
+ * up (there, or with KASLR wherever the memory map lets it choose).
  * A kernel that is not relocatable runs at pref_address.  The loaded image
  * itself counts too, in case it reaches further.  Returns false on
  * overflow (a hostile pref_address).
