@@ -1,0 +1,27 @@
+/*
+ * budget.h - what a guest may spend of its host: run time, and the VMM's
+ * notes about single exits.
+ *
+ * Runs: userspace (the VMM).
+ * Spec: Documentation/virt/kvm/api.rst, "KVM_RUN" (EINTR), "The kvm_run
+ * structure" (immediate_exit).
+ */
+#ifndef BUDGET_H
+#define BUDGET_H
+
+#include <stdbool.h>
+
+#include "vm.h"
+
+#define TIMEOUT_DEFAULT	 10   /* seconds a VM may run (--timeout) */
+#define TIMEOUT_MAX	 3600 /* ... at most */
+#define EXIT_OVER_BUDGET 3    /* exit status: the guest ran out of time */
+#define EXIT_NOTES_MAX	 8    /* notes about single exits shown per VM */
+
+void budget_start(struct vm *vm);
+void budget_stop(void);
+void budget_rearm(struct kvm_run *run);
+bool budget_spent(void);
+bool note_allowed(struct vm *vm);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * gen_seeds.c - write the seed corpus of the virtio fuzz target: short
+ * programs in its language (fuzz_ops.h) that bring a device up the way a
+ * driver does and send it real requests, so the fuzzer starts from
+ * DRIVER_OK and working requests and mutates from there.
+ *
+ * Runs: on the host, at build time (fuzz.mk): gen_seeds DIR.
+ * Spec: see fuzz_ops.h.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
+
+#include "fuzz_ops.h"
+
+#define SEED_MAX 512
+#define NEXT	 VRING_DESC_F_NEXT
+#define WRITE	 VRING_DESC_F_WRITE
+
+struct seed {
+	uint8_t bytes[SEED_MAX];
+	size_t len;
+};
+
+static void put(struct seed *s, const uint8_t *bytes, size_t len)
+{
+	if (s->len + len > SEED_MAX) {
+		fprintf(stderr, "gen_seeds: a seed is over %d bytes\n",
+			SEED_MAX);
+		exit(1);
+	}
+	memcpy(s->bytes + s->len, bytes, len);
+	s->len += len;
+}
+
+#define PUT(s, ...)                                                            \
+	put((s), (const uint8_t[]){ __VA_ARGS__ },                             \
+	    sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+/* FZ_INIT: every ring feature, the device's own, queue size 2^order. */
+static void init(struct seed *s, uint8_t extra, uint8_t order)
+{
+	PUT(s, FZ_INIT, FZ_F_INDIRECT | FZ_F_EVENT_IDX | FZ_F_DEVICE | extra,
+	    order);
+}
+
+static void request(struct seed *s, uint8_t type, uint8_t sector,
+		    uint8_t segments, uint8_t size, uint8_t layout)
+{
+	PUT(s, FZ_REQUEST, type, sector, segments, size, layout);
+}
+
+/* Request type choices of fuzz_virtio.c's blk_bufs(), and sizes. */
+enum { IN, OUT, FLUSH, GET_ID, DISCARD, UNKNOWN };
+enum { SECTOR, TWO_SECTORS, ID_BYTES };
+
+static void write_seed(const char *dir, const char *name, const struct seed *s)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(s->bytes, 1, s->len, f) != s->len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* virtio-blk: every request type, plain and in every layout. */
+static void seeds_blk(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
+	PUT(&s, 0);
+	init(&s, 0, 8);
+	request(&s, IN, 0, 2, SECTOR, 0);
+	PUT(&s, FZ_ACK);
+	request(&s, OUT, 3, 1, TWO_SECTORS, 0);
+	request(&s, FLUSH, 0, 0, 0, 0);
+	request(&s, GET_ID, 0, 1, ID_BYTES, 0);
+	request(&s, IN, 62, 4, SECTOR, FZ_L_INDIRECT);
+	request(&s, OUT, 9, 2, SECTOR, FZ_L_ANY_LAYOUT);
+	request(&s, UNKNOWN, 0, 1, SECTOR, 0);
+	PUT(&s, FZ_ACK);
+	write_seed(dir, "blk-requests", &s);
+
+	s.len = 0;
+	PUT(&s, 0);
+	init(&s, 0, 4);
+	request(&s, IN, 70, 1, SECTOR, 0); /* past the capacity */
+	request(&s, OUT, 1, 1, SECTOR, FZ_L_WILD_SECTOR); /* overflows */
+	request(&s, IN, 0, 1, SECTOR, FZ_L_SHORT_HDR);
+	request(&s, GET_ID, 0, 1, 8, 0);
+	request(&s, IN, 0, 1, SECTOR, FZ_L_STATUS_RO); /* needs reset */
+	init(&s, 0, 4);
+	request(&s, FLUSH, 0, 0, 0, FZ_L_STATUS_ZERO);
+	write_seed(dir, "blk-hostile", &s);
+
+	s.len = 0;
+	PUT(&s, FZ_DEV_RO);
+	init(&s, FZ_F_RO, 3);
+	request(&s, OUT, 0, 1, SECTOR, 0);
+	request(&s, IN, 0, 1, SECTOR, 0);
+	write_seed(dir, "blk-read-only", &s);
+}
+
+/* Raw descriptors and indices, and the event index. */
+static void seeds_raw(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
+	PUT(&s, 0);
+	init(&s, 0, 3);
+	/* header at 0x6000 (IN, sector 0), data at 0x6100, status 0x6300 */
+	PUT(&s, FZ_MEM_WRITE, 0x00, 0x60, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0);
+	PUT(&s, FZ_DESC, 0, 0x00, 0x60, 16, 0, 0, 0, NEXT, 1);
+	PUT(&s, FZ_DESC, 1, 0x00, 0x61, 0x00, 0x02, 0, 0, NEXT | WRITE, 2);
+	PUT(&s, FZ_DESC, 2, 0x00, 0x63, 1, 0, 0, 0, WRITE, 0);
+	PUT(&s, FZ_AVAIL, 0, FZ_KICK, 0, FZ_ACK);
+	PUT(&s, FZ_USED_EVENT, 5, 0);
+	PUT(&s, FZ_AVAIL, 0, FZ_AVAIL, 0, FZ_KICK, 0);
+	PUT(&s, FZ_AVAIL_IDX, 0x40, 0, FZ_KICK, 0); /* jumps ahead */
+	write_seed(dir, "blk-raw-chain", &s);
+
+	s.len = 0;
+	PUT(&s, 0);
+	for (uint8_t reg = 0; reg < VIRTIO_MMIO_CONFIG / 4; reg++)
+		PUT(&s, FZ_MMIO_READ, reg * 4, 0, 4);
+	PUT(&s, FZ_MMIO_READ, 0x00, 0x01, 4, FZ_MMIO_READ, 0x01, 0x01, 2);
+	PUT(&s, FZ_MMIO_WRITE32, VIRTIO_MMIO_STATUS / 4, 1, 0, 0, 0);
+	PUT(&s, FZ_MMIO_WRITE, 0x00, 0x01, 1, 0xff);
+	write_seed(dir, "registers", &s);
+}
+
+/* virtio-console: input before and after buffers, output. */
+static void seeds_console(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
+	PUT(&s, FZ_DEV_CONSOLE);
+	init(&s, 0, 4);
+	PUT(&s, FZ_INPUT, 5, 'h', 'e', 'l', 'l', 'o');
+	request(&s, 0, 0, 2, 4, 0);	       /* two receive buffers */
+	request(&s, 0, 0, 1, 6, FZ_L_QUEUE_1); /* output */
+	PUT(&s, FZ_ACK, FZ_INPUT, 3, 'a', 'b', 'c');
+	request(&s, 0, 0, 1, 4, FZ_L_STATUS_RO);
+	write_seed(dir, "console", &s);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_seeds DIR\n");
+		return 2;
+	}
+	seeds_blk(argv[1]);
+	seeds_raw(argv[1]);
+	seeds_console(argv[1]);
+	return 0;
+}
