@@ -4,12 +4,11 @@
  * VMM busy forever or flood the host's terminal.
  *
  * Runs: userspace (the VMM), in each VM's process.
- * Spec: Documentation/virt/kvm/api.rst, "KVM_RUN" (a signal makes it return
- * EINTR), "The kvm_run structure" (immediate_exit); alarm(2), sigaction(2).
+ * Spec: hv.h (run, kick); Documentation/virt/kvm/api.rst, "KVM_RUN" (a
+ * signal makes it return EINTR); alarm(2), sigaction(2).
  */
 #define _GNU_SOURCE
 #include <signal.h>
-#include <stdatomic.h>
 #include <unistd.h>
 
 #include "budget.h"
@@ -18,25 +17,26 @@
 /* book:begin budget */
 /*
  * The time budget.  A guest that never exits (a tight loop) never gives
- * the run loop control back, so the budget is a signal: SIGALRM makes
- * KVM_RUN return EINTR, and immediate_exit makes KVM_RUN return at once
- * should the signal land while we were busy handling an exit.
+ * the run loop control back, so the budget is a signal: SIGALRM makes the
+ * backend's run() return (kvm-x86: KVM_RUN returns EINTR), and its kick()
+ * makes run() return at once should the signal land while we were busy
+ * handling an exit (kvm-x86: immediate_exit).
  */
 static volatile sig_atomic_t over_budget;
-static struct kvm_run *budget_run;
+static struct vm *budget_vm;
 
 static void on_alarm(int sig)
 {
 	(void)sig;
 	over_budget = 1;
-	budget_run->immediate_exit = 1;
+	budget_vm->hv->kick(&budget_vm->vcpu);
 }
 
 void budget_start(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
 
-	budget_run = vm->run;
+	budget_vm = vm;
 	if (sigaction(SIGALRM, &sa, NULL) < 0)
 		die_perror("sigaction SIGALRM");
 	alarm(vm->opts->timeout);
@@ -46,20 +46,6 @@ void budget_start(struct vm *vm)
 void budget_stop(void)
 {
 	alarm(0);
-}
-
-/*
- * immediate_exit, after the VMM set it for a KVM_RUN of its own (see
- * doorbell.c), back to what the budget says: cleared, then set again if
- * the alarm has rung, in this order, so that an alarm ringing in between
- * is not lost.
- */
-void budget_rearm(struct kvm_run *run)
-{
-	run->immediate_exit = 0;
-	atomic_signal_fence(memory_order_seq_cst);
-	if (over_budget)
-		run->immediate_exit = 1;
 }
 
 /* Has the guest run out of time? */

@@ -3,8 +3,8 @@
  * notes about single exits.
  *
  * Runs: userspace (the VMM).
- * Spec: Documentation/virt/kvm/api.rst, "KVM_RUN" (EINTR), "The kvm_run
- * structure" (immediate_exit).
+ * Spec: hv.h (run, kick); Documentation/virt/kvm/api.rst, "KVM_RUN"
+ * (EINTR).
  */
 #ifndef BUDGET_H
 #define BUDGET_H
@@ -20,7 +20,6 @@
 
 void budget_start(struct vm *vm);
 void budget_stop(void);
-void budget_rearm(struct kvm_run *run);
 bool budget_spent(void);
 bool note_allowed(struct vm *vm);
 

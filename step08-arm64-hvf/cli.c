@@ -106,6 +106,8 @@ static void usage_options(FILE *out)
 		"                  the VMM's lines to stderr; a terminal on stdin in\n"
 		"                  non-canonical mode without echo (Ctrl-C still\n"
 		"                  stops the VMM)\n"
+		"  --backend NAME  the hypervisor to run on (hv.h): one this VMM\n"
+		"                  was built with (default: the first, kvm-x86)\n"
 		"  --help          this text\n"
 		"\n",
 		DISKS_MAX);
@@ -152,6 +154,7 @@ static const struct option long_options[] = {
 	{ "disk", required_argument, NULL, 'd' },
 	{ "console", required_argument, NULL, 'C' },
 	{ "raw", no_argument, NULL, 'R' },
+	{ "backend", required_argument, NULL, 'B' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -273,6 +276,9 @@ static void apply_option(int opt, const char *arg, struct options *opts,
 		break;
 	case 'r': /* opened once the inputs are known: see open_report() */
 		given->report = arg;
+		break;
+	case 'B': /* checked against the backends in hv_choose() */
+		opts->backend = arg;
 		break;
 	case 'h':
 		usage(stdout);

@@ -30,6 +30,7 @@ struct options {
 	FILE *report;	    /* --report FILE, open for writing; or NULL */
 	unsigned int vm_count; /* --vms */
 	bool stats;	       /* --stats */
+	const char *backend;   /* --backend NAME, or NULL: the first */
 	unsigned int timeout;  /* --timeout: seconds a VM may run; 0: no end */
 	/* Linux (--kernel) */
 	const char *kernel;  /* --kernel: a bzImage; NULL: a flat guest */

@@ -1,5 +1,5 @@
 /*
- * devices.c - where KVM_EXIT_IO and KVM_EXIT_MMIO go: the I/O bus (bus.c)
+ * devices.c - where port I/O and MMIO exits go: the I/O bus (bus.c)
  * finds the device behind the port or the address; an access nobody
  * decodes finds nothing, as on a real bus.  The hypercall doorbell of the
  * flat guests is the one exception: it needs the vCPU's registers, which
@@ -7,8 +7,7 @@
  * port the guest writes bytes to, and a result register above RAM.
  *
  * Runs: userspace (the VMM), from the run loop in vcpu.c.
- * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"
- * (KVM_EXIT_IO, KVM_EXIT_MMIO); the port and address are in layout.h.
+ * Spec: hv.h (struct hyp_io); the port and address are in layout.h.
  */
 #include <string.h>
 
@@ -70,24 +69,6 @@ void devices_register(struct vm *vm)
 /* book:end devices_register */
 
 /* book:begin handle_io */
-/*
- * The data of a KVM_EXIT_IO: io.size x io.count bytes at io.data_offset
- * inside the kvm_run mapping.  KVM promises they fit; a pointer we compute
- * from numbers in a shared page is checked all the same.
- */
-static uint8_t *io_data(struct vm *vm)
-{
-	struct kvm_run *run = vm->run;
-	uint64_t len = (uint64_t)run->io.size * run->io.count;
-
-	if (run->io.data_offset > vm->run_size ||
-	    len > vm->run_size - run->io.data_offset)
-		die("KVM_EXIT_IO: %llu bytes at offset %llu overrun the %zu-byte kvm_run mapping",
-		    (unsigned long long)len,
-		    (unsigned long long)run->io.data_offset, vm->run_size);
-	return (uint8_t *)run + run->io.data_offset;
-}
-
 /* Nothing decoded this access: count it, and note the first few. */
 static void unclaimed(struct vm *vm, const char *what, uint32_t len,
 		      const char *where, uint64_t addr)
@@ -99,42 +80,33 @@ static void unclaimed(struct vm *vm, const char *what, uint32_t len,
 }
 
 /*
- * KVM_EXIT_IO: the guest executed IN or OUT.  The data sits inside the
- * kvm_run page at io.data_offset (see io_data()): io.size bytes, io.count
+ * HYP_EXIT_PORT_IO: the guest executed IN or OUT.  The data is the
+ * backend's (kvm-x86: inside the kvm_run page): io->len bytes, io->count
  * times, each element one access on the port bus.  KVM emulates a string
  * OUTS one element per exit (count 1, as the lab measures); a REP INS it
  * may hand over several at once.
  */
-void handle_io(struct vm *vm)
+void handle_io(struct vm *vm, const struct hyp_io *io)
 {
-	struct kvm_run *run = vm->run;
-	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
-	uint8_t *data = io_data(vm);
-
-	if (run->io.port == HC_PORT && !vm->machine) {
-		doorbell_exit(vm, data);
+	if (io->addr == HC_PORT && !vm->machine) {
+		doorbell_exit(vm, io);
 		return;
 	}
-	for (uint32_t i = 0; i < run->io.count; i++)
-		if (!bus_access(&vm->pio, run->io.port,
-				data + (size_t)i * run->io.size, run->io.size,
-				is_write))
-			unclaimed(vm, is_write ? "out" : "in", run->io.size,
-				  "port ", run->io.port);
+	for (uint32_t i = 0; i < io->count; i++)
+		if (!bus_access(&vm->pio, io->addr,
+				io->data + (size_t)i * io->len, io->len,
+				io->is_write))
+			unclaimed(vm, io->is_write ? "out" : "in", io->len,
+				  "port ", io->addr);
 }
 /* book:end handle_io */
 
 /* book:begin handle_mmio */
-/* KVM_EXIT_MMIO: an access to a guest-physical address with no RAM. */
-void handle_mmio(struct vm *vm)
+/* HYP_EXIT_MMIO: an access to a guest-physical address with no RAM. */
+void handle_mmio(struct vm *vm, const struct hyp_io *io)
 {
-	struct kvm_run *run = vm->run;
-
-	if (run->mmio.len > sizeof(run->mmio.data))
-		die("KVM_EXIT_MMIO: an access of %u bytes", run->mmio.len);
-	if (!bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.data,
-			run->mmio.len, run->mmio.is_write))
-		unclaimed(vm, run->mmio.is_write ? "MMIO write" : "MMIO read",
-			  run->mmio.len, "", run->mmio.phys_addr);
+	if (!bus_access(&vm->mmio, io->addr, io->data, io->len, io->is_write))
+		unclaimed(vm, io->is_write ? "MMIO write" : "MMIO read",
+			  io->len, "", io->addr);
 }
 /* book:end handle_mmio */

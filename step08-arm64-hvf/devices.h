@@ -3,8 +3,7 @@
  * result register; and the exits every device is reached through.
  *
  * Runs: userspace (the VMM).
- * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"
- * (KVM_EXIT_IO, KVM_EXIT_MMIO); the addresses are in layout.h.
+ * Spec: hv.h (struct hyp_io); the addresses are in layout.h.
  */
 #ifndef DEVICES_H
 #define DEVICES_H
@@ -12,7 +11,7 @@
 #include "vm.h"
 
 void devices_register(struct vm *vm);
-void handle_io(struct vm *vm);
-void handle_mmio(struct vm *vm);
+void handle_io(struct vm *vm, const struct hyp_io *io);
+void handle_mmio(struct vm *vm, const struct hyp_io *io);
 
 #endif

@@ -1,26 +1,25 @@
 /*
- * doorbell.c - the guest's way to call the VMM: a KVM_EXIT_IO at HC_PORT.
+ * doorbell.c - the guest's way to call the VMM: a port access at HC_PORT.
  * A one-byte OUT is a hypercall: the registers go to the dispatcher
  * (hypercalls.c) and its answer into RAX.  Any other access is refused,
  * a string OUTSB too, although KVM hands it over byte by byte, each byte
  * looking like the doorbell's OUT.
  *
  * Runs: userspace (the VMM), from handle_io() in devices.c.
- * Spec: the ABI in common/include/hypercall.h; Documentation/virt/kvm/
- * api.rst, "KVM_RUN" (I/O is completed on the next KVM_RUN; immediate_exit
- * completes it without running the guest), "The kvm_run structure"
- * (KVM_EXIT_IO), "KVM_GET_REGS/KVM_SET_REGS".
+ * Spec: the ABI in common/include/hypercall.h; hv.h (get_reg, set_reg);
+ * Documentation/virt/kvm/api.rst, "KVM_RUN" (I/O is completed on the next
+ * KVM_RUN; immediate_exit completes it without running the guest).
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/utsname.h>
 
-#include "budget.h"
+#include "backends/kvm_x86.h"
 #include "console.h"
 #include "doorbell.h"
 #include "stats.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* What a read from nothing returns: the bus floats high, all ones. */
 #define BUS_FLOAT_BYTE 0xff
@@ -58,59 +57,62 @@ void doorbell_init(struct vm *vm)
  * with RIP still on the instruction, which it completes (steps over) on
  * the next KVM_RUN; an OUTSB KVM has already emulated, byte by byte, and
  * RIP has moved on already (past it, or back onto it to repeat).  So: let
- * KVM complete the exit without entering the guest, KVM_RUN with
- * immediate_exit set (it returns EINTR), and see whether RIP moved.
- * regs gets the registers as they are after that.
+ * KVM complete the exit without entering the guest (kvm_x86_complete_io:
+ * KVM_RUN with immediate_exit set), and see whether RIP moved.
  */
-static bool out_completed_by_kvm(struct vm *vm, struct kvm_regs *regs)
+static bool out_completed_by_kvm(struct vm *vm)
 {
-	uint64_t rip_at_exit;
+	uint64_t rip_at_exit, rip;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, regs) < 0)
-		die_perror("KVM_GET_REGS");
-	rip_at_exit = regs->rip;
-	vm->run->immediate_exit = 1;
-	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) == 0 || errno != EINTR)
-		die("KVM_RUN with immediate_exit: %s, not EINTR",
-		    strerror(errno));
-	budget_rearm(vm->run);
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, regs) < 0)
-		die_perror("KVM_GET_REGS");
-	return regs->rip != rip_at_exit;
+	hv_vcpu_check(vm,
+		      vm->hv->get_reg(&vm->vcpu, HYP_REG_RIP, &rip_at_exit));
+	hv_vcpu_check(vm, kvm_x86_complete_io(&vm->vcpu));
+	hv_vcpu_check(vm, vm->hv->get_reg(&vm->vcpu, HYP_REG_RIP, &rip));
+	return rip != rip_at_exit;
 }
 /* book:end completed */
 
+/* The call's number and arguments: RAX, then RBX, RCX, RDX, RSI. */
+static void read_call(struct vm *vm, struct hc_call *call)
+{
+	static const enum hyp_reg args[] = { HYP_REG_RBX, HYP_REG_RCX,
+					     HYP_REG_RDX, HYP_REG_RSI };
+
+	_Static_assert(ARRAY_SIZE(args) == ARRAY_SIZE(call->arg),
+		       "one register per argument");
+	hv_vcpu_check(vm, vm->hv->get_reg(&vm->vcpu, HYP_REG_RAX, &call->nr));
+	for (size_t i = 0; i < ARRAY_SIZE(args); i++)
+		hv_vcpu_check(
+			vm, vm->hv->get_reg(&vm->vcpu, args[i], &call->arg[i]));
+}
+
 /* book:begin doorbell_exit */
 /*
- * A KVM_EXIT_IO at HC_PORT.  The doorbell, a one-byte OUT, is a call: the
+ * A port access at HC_PORT.  The doorbell, a one-byte OUT, is a call: the
  * registers go to the dispatcher, its answer into RAX.  Anything else is
  * refused, and counted with the rejected calls: an IN reads all ones, as
  * from a port with nothing behind it (KVM copies our data into the guest's
  * register); a wider OUT, or a byte of a string OUTS, gets -EINVAL in RAX.
  */
-void doorbell_exit(struct vm *vm, uint8_t *data)
+void doorbell_exit(struct vm *vm, const struct hyp_io *io)
 {
-	struct kvm_run *run = vm->run;
-	uint32_t size = run->io.size, count = run->io.count;
 	uint64_t start = now_ns(), slot = HC_BAD_ACCESS;
-	struct kvm_regs regs;
 	struct hc_call call;
+	int64_t result;
 
-	if (run->io.direction == KVM_EXIT_IO_IN) {
-		memset(data, BUS_FLOAT_BYTE, (size_t)size * count);
+	if (!io->is_write) {
+		memset(io->data, BUS_FLOAT_BYTE, (size_t)io->len * io->count);
 		hc_refuse_access(&vm->hc);
-	} else if (!hc_is_doorbell(size, count,
-				   out_completed_by_kvm(vm, &regs))) {
-		regs.rax = (uint64_t)hc_refuse_access(&vm->hc);
-		if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-			die_perror("KVM_SET_REGS");
+	} else if (!hc_is_doorbell(io->len, io->count,
+				   out_completed_by_kvm(vm))) {
+		result = hc_refuse_access(&vm->hc);
+		hv_vcpu_check(vm, vm->hv->set_reg(&vm->vcpu, HYP_REG_RAX,
+						  (uint64_t)result));
 	} else {
-		call = (struct hc_call){ .nr = regs.rax,
-					 .arg = { regs.rbx, regs.rcx, regs.rdx,
-						  regs.rsi } };
-		regs.rax = (uint64_t)hc_dispatch(&vm->hc, &call);
-		if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-			die_perror("KVM_SET_REGS");
+		read_call(vm, &call);
+		result = hc_dispatch(&vm->hc, &call);
+		hv_vcpu_check(vm, vm->hv->set_reg(&vm->vcpu, HYP_REG_RAX,
+						  (uint64_t)result));
 		slot = call.nr < HC_COUNT ? call.nr : HC_UNKNOWN;
 	}
 	vm->hc.stats[slot].ns += now_ns() - start;

@@ -12,6 +12,6 @@
 #include "vm.h"
 
 void doorbell_init(struct vm *vm);
-void doorbell_exit(struct vm *vm, uint8_t *data);
+void doorbell_exit(struct vm *vm, const struct hyp_io *io);
 
 #endif

@@ -31,7 +31,7 @@
  * unclaimed (accesses no device decoded), exits.KVM_EXIT_*.
  *
  * Runs: userspace (the VMM), after the run loop.
- * Spec: Documentation/virt/kvm/api.rst, "KVM_GET_REGS".
+ * Spec: hv.h (get_reg, exit_name).
  */
 #include <limits.h>
 #include <errno.h>
@@ -66,12 +66,11 @@ static void check_result(struct vm *vm, struct vm_report *r)
 				? ~0ULL
 				: (1ULL << (width * CHAR_BIT)) - 1;
 	uint64_t mem = 0;
-	struct kvm_regs regs;
+	uint64_t rax;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
-		die_perror("KVM_GET_REGS");
+	hv_vcpu_check(vm, vm->hv->get_reg(&vm->vcpu, HYP_REG_RAX, &rax));
 	memcpy(&mem, vm->mem.base + GUEST_RESULT_ADDR, width);
-	r->result = regs.rax & mask;
+	r->result = rax & mask;
 	r->agree = r->result == mem;
 	if (vm->opts->mode != MODE_REAL)
 		r->agree = r->agree && vm->mmio_seen &&
@@ -82,7 +81,8 @@ static void check_result(struct vm *vm, struct vm_report *r)
 void report_collect(struct vm *vm, enum run_end end, struct vm_report *r)
 {
 	*r = (struct vm_report){ .end = end,
-				 .last_exit = vm->run->exit_reason,
+				 .last_exit =
+					 vm->hv->exit_name(vm->exit.reason),
 				 .status = EXIT_GUEST_FAILED,
 				 .output_dropped = vm->hc.output_dropped };
 	stats_totals(vm, &r->hypercalls, &r->rejected);
@@ -137,7 +137,7 @@ static void print_exit_counts(const struct vm *vm)
 	for (uint32_t i = 0; i < EXIT_REASONS_COUNTED; i++)
 		if (vm->exits[i] && len < sizeof(line))
 			len += snprintf(line + len, sizeof(line) - len,
-					" %s=%llu", kvm_exit_name(i),
+					" %s=%llu", vm->hv->exit_name(i),
 					(unsigned long long)vm->exits[i]);
 	vmm_say("exits:%s", line);
 }
@@ -161,7 +161,7 @@ static const char *const run_ends[] = {
 void report_write(FILE *f, const struct vm_report *r)
 {
 	fprintf(f, "end=%s\nstatus=%d\nlast_exit=%s\n", run_ends[r->end],
-		r->status, kvm_exit_name(r->last_exit));
+		r->status, r->last_exit);
 	if (r->end == GUEST_HALTED)
 		fprintf(f, "result=%llu\nagree=%s\n",
 			(unsigned long long)r->result, r->agree ? "yes" : "no");
@@ -366,7 +366,7 @@ int report_linux(struct vm *vm, enum run_end end)
 	if (vm->opts->stats)
 		print_device_accesses(vm);
 	report_line(vm, "end=%s\nstatus=%d\nlast_exit=%s", run_ends[end],
-		    status, kvm_exit_name(vm->run->exit_reason));
+		    status, vm->hv->exit_name(vm->exit.reason));
 	if (end == GUEST_RESET)
 		report_line(vm, "reset_by=%s",
 			    m->reset_by ? "i8042" : "triple-fault");
@@ -375,7 +375,7 @@ int report_linux(struct vm *vm, enum run_end end)
 	report_line(vm, "unclaimed=%llu", (unsigned long long)vm->unclaimed);
 	for (uint32_t i = 0; i < EXIT_REASONS_COUNTED; i++)
 		if (vm->exits[i])
-			report_line(vm, "exits.%s=%llu", kvm_exit_name(i),
+			report_line(vm, "exits.%s=%llu", vm->hv->exit_name(i),
 				    (unsigned long long)vm->exits[i]);
 	return status;
 }

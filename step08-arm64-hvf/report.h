@@ -16,7 +16,8 @@
 
 struct vm_report {
 	enum run_end end;
-	uint32_t last_exit;  /* the KVM_EXIT_* that ended the run */
+	const char
+		*last_exit;  /* the backend's name of the exit that ended it */
 	bool agree;	     /* halted: accumulator, memory, MMIO agree ... */
 	uint64_t result;     /* ... on this value, the accumulator's */
 	int status;	     /* the exit status of the vmm */

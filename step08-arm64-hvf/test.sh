@@ -1,5 +1,6 @@
 #!/bin/sh
-# test.sh — step07-virtio's end-to-end checks; runs on the host.
+# test.sh — step08-arm64-hvf's end-to-end checks; runs on the host.  So
+# far the x86 half: step07-virtio's checks, on the kvm-x86 backend.
 #
 #   sh test.sh LOGFILE
 #
@@ -45,6 +46,8 @@ report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/
 
 # --- the run: verdict and console ---------------------------------------------
 expect_eq "verdict" "$(verdict_word "$log")" PASS
+expect_eq "arches: the x86 half ran" "$(verdict_value "$log" arches)" x86_64
+expect_eq "backends: x86 on kvm-x86 (hv.h)" "$(verdict_value "$log" backends)" kvm-x86
 expect_eq "linux: the lab kernel's release, from the bzImage" "$(verdict_value "$log" linux)" "$release"
 expect_match "init_ms: a number of milliseconds, measured by the VMM" "$(verdict_value "$log" init_ms)" '^[1-9][0-9]*$'
 expect_eq "init_ms: the serial boot's, from its report" "$(verdict_value "$log" init_ms)" \

@@ -1,30 +1,27 @@
 /*
- * vcpu.c - the vCPU: created with the CPUID KVM supports (for Linux: the
- * CPU x86_cpu.c makes of it), put into real, protected or long mode, or
- * at Linux's 64-bit entry point, then run: KVM_RUN in a loop, every exit
- * by name, until the guest stops or its time is up.
+ * vcpu.c - the x86 vCPU: created by the backend (kvm-x86: with the CPUID
+ * KVM supports, for Linux the CPU x86_cpu.c makes of it), put into real,
+ * protected or long mode, or at Linux's 64-bit entry point, then run: the
+ * backend's run() in a loop, every exit by kind, until the guest stops or
+ * its time is up.
  *
  * Runs: userspace (the VMM).
- * Spec: Documentation/virt/kvm/api.rst: "KVM_CREATE_VCPU",
- * "KVM_GET_VCPU_MMAP_SIZE", "KVM_GET_SUPPORTED_CPUID", "KVM_SET_CPUID2",
- * "KVM_GET_SREGS/KVM_SET_SREGS", "KVM_GET_REGS/KVM_SET_REGS", "KVM_RUN",
- * "The kvm_run structure"; Documentation/arch/x86/boot.rst, "64-bit Boot
+ * Spec: hv.h; Documentation/virt/kvm/api.rst: "KVM_GET_SREGS/KVM_SET_SREGS",
+ * "KVM_GET_REGS/KVM_SET_REGS", "The kvm_run structure"; Documentation/arch/x86/boot.rst, "64-bit Boot
  * Protocol".
  */
 #include <cpuid.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
+#include "backends/kvm_x86.h"
 #include "boot/entry64.h"
 #include "budget.h"
 #include "console.h"
 #include "devices.h"
 #include "exit_names.h"
 #include "vcpu.h"
-#include "x86_cpu.h"
 
 /* Where an x86 CPU starts after RESET or INIT: CS 0xf000, IP 0xfff0. */
 #define RESET_CS_SELECTOR 0xf000
@@ -32,54 +29,14 @@
 
 /* book:begin vcpu_create */
 /*
- * The CPU a flat guest sees: the CPUID KVM can support (without it, a
- * long-mode guest has no "LM" bit).  Linux gets more (x86_cpu.c): its
- * APIC ID, the hypervisor bit, the MSRs firmware leaves set, the LAPIC's
- * LINT pins wired.
- */
-static void vcpu_cpu_setup(struct vm *vm)
-{
-	struct kvm_cpuid2 *cpuid;
-	const char *failed;
-	int err;
-
-	if (vm->machine) {
-		err = x86_vcpu_setup(vm->kvm_fd, vm->vcpu_fd, 0, 1, &failed);
-		if (err < 0)
-			die("%s: %s", failed, strerror(-err));
-		return;
-	}
-	cpuid = x86_supported_cpuid(vm->kvm_fd);
-	if (!cpuid)
-		die_perror("KVM_GET_SUPPORTED_CPUID");
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
-		die_perror("KVM_SET_CPUID2");
-	free(cpuid);
-}
-
-/*
- * A vCPU is a file descriptor; its kvm_run page, shared with the kernel,
- * tells us after each KVM_RUN why the guest stopped.
+ * The vCPU, made by the backend: for kvm-x86 a file descriptor with its
+ * kvm_run page, and the CPUID KVM supports (for Linux, the CPU x86_cpu.c
+ * makes of it).
  */
 void vcpu_create(struct vm *vm)
 {
-	int size;
-
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
-		die_perror("KVM_CREATE_VCPU");
-	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < 0)
-		die_perror("KVM_GET_VCPU_MMAP_SIZE");
-	if ((size_t)size < sizeof(struct kvm_run))
-		die("KVM_GET_VCPU_MMAP_SIZE: %d bytes, less than struct kvm_run",
-		    size);
-	vm->run_size = (size_t)size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED)
-		die_perror("mmap kvm_run");
-	vcpu_cpu_setup(vm);
+	hv_vcpu_check(vm, vm->hv->vcpu_create(&vm->hv_vm, &vm->vcpu, 0));
+	hv_vm_check(vm, vm->hv->vm_ready(&vm->hv_vm));
 }
 /* book:end vcpu_create */
 
@@ -89,7 +46,7 @@ void vcpu_setup(struct vm *vm)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_GET_SREGS, &sregs) < 0)
 		die_perror("KVM_GET_SREGS");
 	switch (vm->opts->mode) {
 	case MODE_REAL:
@@ -102,9 +59,9 @@ void vcpu_setup(struct vm *vm)
 		setup_long_mode(vm->mem.base, &sregs, &regs);
 		break;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_SET_SREGS, &sregs) < 0)
 		die_perror("KVM_SET_SREGS");
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_SET_REGS, &regs) < 0)
 		die_perror("KVM_SET_REGS");
 }
 /* book:end vcpu_setup */
@@ -120,13 +77,13 @@ void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_GET_SREGS, &sregs) < 0)
 		die_perror("KVM_GET_SREGS");
 	if (entry64_setup(&vm->mem, entry, boot_params, &sregs, &regs) < 0)
 		die("entry64_setup: guest memory too small for the boot tables");
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_SET_SREGS, &sregs) < 0)
 		die_perror("KVM_SET_SREGS");
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_SET_REGS, &regs) < 0)
 		die_perror("KVM_SET_REGS");
 }
 /* book:end vcpu_setup_linux */
@@ -136,9 +93,9 @@ void vcpu_dump(struct vm *vm)
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_GET_REGS, &r) < 0)
 		die_perror("KVM_GET_REGS");
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_GET_SREGS, &s) < 0)
 		die_perror("KVM_GET_SREGS");
 	vmm_say("  rip %016llx  rsp %016llx  rflags %08llx", r.rip, r.rsp,
 		r.rflags);
@@ -166,7 +123,7 @@ static enum cpu_vendor host_vendor(void)
 /* The guest stopped in a way it cannot continue from: say how, and where. */
 static void report_failure(struct vm *vm)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = kvm_x86_run_page(&vm->vcpu);
 	uint64_t reason = run->fail_entry.hardware_entry_failure_reason;
 
 	switch (run->exit_reason) {
@@ -198,36 +155,35 @@ static void report_failure(struct vm *vm)
  * Run the vCPU until the guest halts, calls EXIT, stops in a way it cannot
  * continue from (GUEST_FAILED, after saying why), runs out of time, or a
  * device ends the run (Linux: power off, reset, panic).  With the irqchip
- * in the kernel (Linux), HLT never comes here: KVM waits for the next
+ * in the hypervisor (Linux), HLT never comes here: it waits for the next
  * interrupt itself; and a triple fault is what resets a PC.
  */
 enum run_end vcpu_run(struct vm *vm)
 {
-	struct kvm_run *run = vm->run;
+	struct hyp_exit *exit = &vm->exit;
 
 	for (;;) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno != EINTR)
-				die_perror("KVM_RUN");
+		hv_vcpu_check(vm, vm->hv->run(&vm->vcpu, exit));
+		if (exit->kind == HYP_EXIT_INTERRUPTED) {
 			if (budget_spent())
 				return GUEST_OVER_BUDGET;
 			continue;
 		}
-		if (run->exit_reason < EXIT_REASONS_COUNTED)
-			vm->exits[run->exit_reason]++;
+		if (exit->reason < EXIT_REASONS_COUNTED)
+			vm->exits[exit->reason]++;
 
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO:
-			handle_io(vm);
+		switch (exit->kind) {
+		case HYP_EXIT_PORT_IO:
+			handle_io(vm, &exit->io);
 			if (vm->hc.exited)
 				return GUEST_EXITED;
 			break;
-		case KVM_EXIT_MMIO:
-			handle_mmio(vm);
+		case HYP_EXIT_MMIO:
+			handle_mmio(vm, &exit->io);
 			break;
-		case KVM_EXIT_HLT:
+		case HYP_EXIT_HALT:
 			return GUEST_HALTED;
-		case KVM_EXIT_SHUTDOWN:
+		case HYP_EXIT_SHUTDOWN:
 			if (vm->machine) {
 				vmm_say("KVM_EXIT_SHUTDOWN: the guest triple-faulted, which resets a PC");
 				return GUEST_RESET;

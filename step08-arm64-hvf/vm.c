@@ -1,22 +1,19 @@
 /*
- * vm.c - the machine: guest memory (with a flat image in it), /dev/kvm, a
- * VM with that memory (and, for Linux, the interrupt controllers and the
- * timer KVM emulates in the kernel), its interrupt lines, and one flat
+ * vm.c - the machine: guest memory (with a flat image in it), the backend
+ * (hv.h), a VM with that memory (for Linux with the interrupt controllers
+ * and the timer inside the hypervisor), its interrupt lines, and one flat
  * guest's run from creation to its report, with its hypercalls and its
  * time budget.
  *
  * Runs: userspace (the VMM), in the order main() calls it.
- * Spec: Documentation/virt/kvm/api.rst: "General description",
- * "KVM_GET_API_VERSION", "KVM_CHECK_EXTENSION", "KVM_CREATE_VM",
- * "KVM_SET_TSS_ADDR", "KVM_SET_IDENTITY_MAP_ADDR", "KVM_CREATE_IRQCHIP",
- * "KVM_CREATE_PIT2", "KVM_IRQ_LINE", "KVM_SET_USER_MEMORY_REGION".
+ * Spec: hv.h (the backends: backends/); Documentation/virt/kvm/api.rst,
+ * "General description".
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -24,6 +21,7 @@
 #include "console.h"
 #include "devices.h"
 #include "doorbell.h"
+#include "hv.h"
 #include "input.h"
 #include "layout.h"
 #include "machine.h"
@@ -76,120 +74,77 @@ void guest_memory_load(struct vm *vm)
 }
 /* book:end memory */
 
-/* book:begin kvm_open */
-struct kvm_cap {
-	int cap;
-	const char *name;
-};
-
-static const struct kvm_cap required_caps[] = {
-	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
-	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
-	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
-	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-};
-
-/* What the machine Linux boots on needs besides (vm_create_irqchip). */
-static const struct kvm_cap machine_caps[] = {
-	{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR" },
-	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
-	{ KVM_CAP_PIT2, "KVM_CAP_PIT2" },
-};
-
-static void require_caps(struct vm *vm, const struct kvm_cap *caps, size_t n)
+/* book:begin hv_choose */
+/*
+ * The backend: the one --backend names, or the first this VMM was built
+ * with (backends/list_*.c).  Nothing touches the hypervisor yet.
+ */
+void hv_choose(struct vm *vm)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0)
-			die("KVM_CHECK_EXTENSION: %s is not available",
-			    caps[i].name);
-	}
+	const char *name = vm->opts->backend;
+
+	vm->hv = name ? hyp_backend_find(name) : hyp_backends[0];
+	if (!vm->hv)
+		bad_input("--backend '%s': not one this VMM was built with",
+			  name);
 }
 
-/* The API version is frozen at 12; extensions say what else there is. */
-void kvm_open(struct vm *vm)
+/*
+ * A backend's error (after the call: it sets err_call when it fails): the
+ * call it names, and why; the VMM cannot go on.
+ */
+void hv_vm_check(struct vm *vm, int err)
 {
-	int version;
-
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0)
-		die_perror("open /dev/kvm");
-	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
-	if (version < 0)
-		die_perror("KVM_GET_API_VERSION");
-	if (version != KVM_API_VERSION)
-		die("KVM_GET_API_VERSION: %d, this VMM speaks %d", version,
-		    KVM_API_VERSION);
-	require_caps(vm, required_caps, ARRAY_SIZE(required_caps));
-	if (vm->machine)
-		require_caps(vm, machine_caps, ARRAY_SIZE(machine_caps));
+	if (err < 0)
+		die("%s: %s", vm->hv_vm.err_call, strerror(-err));
 }
-/* book:end kvm_open */
+
+void hv_vcpu_check(struct vm *vm, int err)
+{
+	if (err < 0)
+		die("%s: %s", vm->vcpu.err_call, strerror(-err));
+}
+/* book:end hv_choose */
 
 /* book:begin vm_create */
 /*
- * The PC's interrupt controllers and timer, emulated inside KVM, for the
- * machine Linux boots on: two 8259 PICs, an IOAPIC and a local APIC per
- * vCPU (KVM_CREATE_IRQCHIP), and the 8254 PIT (KVM_CREATE_PIT2), whose
- * KVM_PIT_SPEAKER_DUMMY makes KVM answer port 0x61 too (the PIT channel
- * 2 gate and output, by which Linux calibrates the TSC when kvm-clock does
- * not give it the frequency).  Before them, the identity-map page KVM
- * needs on Intel without unrestricted guest (the TSS pages are set for
- * every VM); all before the first vCPU.
+ * The VM, with our memory at guest-physical 0, and for Linux the PC's
+ * interrupt controllers and timer inside the hypervisor (kvm-x86: two
+ * 8259 PICs, an IOAPIC, the local APICs, the 8254 PIT); KVM's TSS pages
+ * (and identity map) where the machine keeps them free.
  */
-static void vm_create_irqchip(struct vm *vm)
-{
-	uint64_t identity = MACHINE_IDENTITY_MAP_ADDR;
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-
-	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0)
-		die_perror("KVM_SET_IDENTITY_MAP_ADDR");
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
-		die_perror("KVM_CREATE_IRQCHIP");
-	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
-		die_perror("KVM_CREATE_PIT2");
-}
-
 _Static_assert(GUEST_TSS_ADDR == MACHINE_TSS_ADDR,
 	       "the flat guests and Linux put KVM's TSS at the same place");
 
 void vm_create(struct vm *vm)
 {
-	struct kvm_userspace_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = vm->mem.size,
-		.userspace_addr = (uintptr_t)vm->mem.base,
+	struct hyp_config cfg = {
+		.nr_vcpus = 1,
+		.irqchip = vm->machine != NULL,
+		.x86 = { .tss_addr = GUEST_TSS_ADDR,
+			 .identity_map_addr = MACHINE_IDENTITY_MAP_ADDR },
 	};
 
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-	if (vm->vm_fd < 0)
-		die_perror("KVM_CREATE_VM");
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, GUEST_TSS_ADDR) < 0)
-		die_perror("KVM_SET_TSS_ADDR");
-	if (vm->machine)
-		vm_create_irqchip(vm);
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die_perror("KVM_SET_USER_MEMORY_REGION");
+	vm->hv_vm = (struct hyp_vm){ .ops = vm->hv };
+	hv_vm_check(vm, vm->hv->vm_create(&vm->hv_vm, &cfg));
+	hv_vm_check(vm, vm->hv->map_memory(&vm->hv_vm, 0, vm->mem.base,
+					   vm->mem.size));
 }
 /* book:end vm_create */
 
 /* book:begin irq_line */
 /*
- * A device's interrupt line (irq.h) is KVM_IRQ_LINE on the in-kernel
- * irqchip: the device states the level, and the IOAPIC (and, for GSIs
- * below 16, the PIC) makes an interrupt of a rising edge on an edge-
- * triggered input, or keeps asserting a level-triggered one while the
- * line is high.  (irqfd would let another thread raise it without this
- * ioctl's exit to the kernel; here the devices run on the vCPU's thread,
- * and state a level, which is what KVM_IRQ_LINE takes.)
+ * A device's interrupt line (irq.h) is the backend's irq_line: the device
+ * states the level, the interrupt controller inside the hypervisor makes
+ * an interrupt of it (kvm-x86: KVM_IRQ_LINE on the IOAPIC and the PIC).
+ * The devices run on the vCPU's thread, and state a level, which is what
+ * irq_line takes.
  */
 static void vm_irq_set_level(struct irq_line *line, bool level)
 {
 	struct vm *vm = line->opaque;
-	struct kvm_irq_level irq = { .irq = line->gsi, .level = level };
 
-	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
-		die_perror("KVM_IRQ_LINE");
+	hv_vm_check(vm, vm->hv->irq_line(&vm->hv_vm, line->gsi, level));
 }
 
 void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi)

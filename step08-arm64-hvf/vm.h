@@ -1,11 +1,10 @@
 /*
- * vm.h - one virtual machine: its file descriptors, its memory, the page it
- * shares with KVM, its buses, its hypercall state, and what the VMM counts
- * while it runs.
+ * vm.h - one virtual machine: its backend (hv.h) and the VM and vCPU it
+ * made, its memory, its buses, its hypercall state, and what the VMM
+ * counts while it runs.
  *
  * Runs: userspace (the VMM).
- * Spec: Documentation/virt/kvm/api.rst, "General description" (the system,
- * VM and vCPU file descriptors), "The kvm_run structure".
+ * Spec: hv.h; Documentation/virt/kvm/api.rst, "General description".
  */
 #ifndef VM_H
 #define VM_H
@@ -14,16 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <linux/kvm.h>
 
 #include "bus.h"
 #include "cli.h"
 #include "guest_mem.h"
+#include "hv.h"
 #include "hypercalls.h"
 #include "irq.h"
 #include "x86_modes.h"
 
-#define EXIT_REASONS_COUNTED 64 /* KVM_EXIT_* values we keep statistics for */
+#define EXIT_REASONS_COUNTED 64 /* exit.reason values we keep statistics for */
 
 /* Why the run loop ended; GUEST_RUNNING while it has not. */
 enum run_end {
@@ -41,17 +40,16 @@ struct machine; /* the devices Linux boots with (machine.h) */
 
 struct vm {
 	const struct options *opts; /* what the command line asked for */
-	int kvm_fd;		    /* /dev/kvm: system ioctls */
-	int vm_fd;		    /* KVM_CREATE_VM: VM ioctls */
-	int vcpu_fd;		    /* KVM_CREATE_VCPU: vCPU ioctls */
-	struct kvm_run *run;	    /* shared with KVM: why KVM_RUN returned */
-	size_t run_size;
-	struct guest_mem mem;	 /* guest-physical 0 is mem.base[0] */
-	struct bus pio, mmio;	 /* the devices: port and MMIO ranges */
-	struct machine *machine; /* Linux's devices; NULL: a flat guest */
-	enum run_end stop;	 /* a device ended the run, and how */
-	uint64_t unclaimed;	 /* accesses no device decoded */
-	uint64_t exits[EXIT_REASONS_COUNTED]; /* how many of each KVM_EXIT_* */
+	const struct hyp_ops *hv;   /* the backend (--backend) */
+	struct hyp_vm hv_vm;	    /* the VM it made */
+	struct hyp_vcpu vcpu;	    /* its vCPU */
+	struct hyp_exit exit;	    /* why run() returned last */
+	struct guest_mem mem;	    /* guest-physical 0 is mem.base[0] */
+	struct bus pio, mmio;	    /* the devices: port and MMIO ranges */
+	struct machine *machine;    /* Linux's devices; NULL: a flat guest */
+	enum run_end stop;	    /* a device ended the run, and how */
+	uint64_t unclaimed;	    /* accesses no device decoded */
+	uint64_t exits[EXIT_REASONS_COUNTED]; /* how many of each reason */
 	bool mmio_seen;	     /* the guest wrote GUEST_MMIO_RESULT ... */
 	uint64_t mmio_value; /* ... this value */
 	unsigned int index;  /* this VM: 1..opts->vm_count */
@@ -61,7 +59,9 @@ struct vm {
 
 void guest_memory_load(struct vm *vm);
 void guest_memory_map(struct vm *vm, uint64_t size);
-void kvm_open(struct vm *vm);
+void hv_choose(struct vm *vm);
+void hv_vm_check(struct vm *vm, int err);
+void hv_vcpu_check(struct vm *vm, int err);
 void vm_create(struct vm *vm);
 void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi);
 void vm_stop(struct vm *vm, enum run_end why);

@@ -37,11 +37,11 @@ int main(int argc, char **argv)
 	cli_parse(argc, argv, &opts); /* a bad option exits 2 here ... */
 	if (opts.kernel) {
 		linux_load(&vm); /* ... a bad kernel, initrd or disk here */
-		kvm_open(&vm);
+		hv_choose(&vm);
 		return linux_run(&vm);
 	}
 	guest_memory_load(&vm); /* ... and a bad image here */
-	kvm_open(&vm);
+	hv_choose(&vm);
 	return vms_run(&vm); /* each VM: vm_run() in a process of its own */
 }
 /* book:end main */
