@@ -59,6 +59,45 @@ enum hc_number {
 #define HC_EXIT_CODE_MAX 255  /* EXIT: what a process exit status can carry */
 
 /*
+ * The arm64 doorbell (step08).  arm64 has no port I/O; it has HVC, the
+ * instruction made for calling a hypervisor, and a convention for such
+ * calls, Arm's SMC Calling Convention (DEN0028, "Function Identifier"):
+ *   X0 = HC_ARM64_FUNCTION(nr): a fast call (bit 31), SMC64 (bit 30),
+ *        owning entity 6, "Vendor Specific Hypervisor Service" (bits 29:24),
+ *        function number nr (bits 15:0); only W0 counts, as SMCCC says
+ *   X1, X2, X3, X4 = arguments 0..3
+ *   HVC #0      -- the doorbell: the vCPU exits to the VMM
+ *   X0 = the result: >= 0 on success, -errno on failure
+ * X1-X3 may change (SMCCC's result registers); every other register is
+ * preserved.  The calls, their arguments and their errors are the x86
+ * ones.  A number too wide for the 16-bit function number is sent as
+ * HC_ARM64_NR_INVALID, which no call has: the guest gets -ENOSYS, as on
+ * x86 (sending its low 16 bits instead would make 2^32 + HC_PUTS a PUTS).
+ *
+ * How it reaches the VMM.  KVM answers every HVC in the kernel (PSCI, its
+ * own services, "not supported" for the rest) unless told otherwise: from
+ * Linux 6.4 its SMCCC filter (KVM_ARM_VM_SMCCC_FILTER, action
+ * FWD_TO_USER) hands the range [HC_ARM64_FUNCTION_BASE,
+ * + HC_ARM64_FUNCTION_COUNT) to the VMM as KVM_EXIT_HYPERCALL, the PC
+ * already past the HVC.  Hypervisor.framework hands every HVC to the VMM
+ * as an exception exit (EC 0x16).  KVM's own vendor calls are SMC32
+ * (0x86...), PSCI is owning entity 4: neither is in this range.
+ */
+#define HC_ARM64_SMCCC_FAST_CALL   (1U << 31)
+#define HC_ARM64_SMCCC_SMC64	   (1U << 30)
+#define HC_ARM64_SMCCC_OWNER_SHIFT 24
+#define HC_ARM64_SMCCC_OWNER_VENDOR_HYP                                        \
+	6U /* Vendor Specific Hypervisor Service */
+#define HC_ARM64_FUNCTION_BASE                                                 \
+	(HC_ARM64_SMCCC_FAST_CALL | HC_ARM64_SMCCC_SMC64 |                     \
+	 HC_ARM64_SMCCC_OWNER_VENDOR_HYP << HC_ARM64_SMCCC_OWNER_SHIFT)
+#define HC_ARM64_FUNCTION_COUNT 0x10000U /* the 16-bit function number */
+#define HC_ARM64_NR_INVALID	(HC_ARM64_FUNCTION_COUNT - 1)
+#define HC_ARM64_FUNCTION(nr)	(HC_ARM64_FUNCTION_BASE | (uint32_t)(nr))
+_Static_assert(HC_ARM64_FUNCTION_BASE == 0xC6000000U, "SMC64 fast, owner 6");
+_Static_assert(HC_COUNT <= HC_ARM64_NR_INVALID, "every call has a number");
+
+/*
  * The console budget: all the output of one VM (PUTCHAR, PUTS and the
  * console port together) is at most this many bytes.  Like write(2), PUTS
  * then writes what still fits and returns that count; once nothing fits,
@@ -80,6 +119,24 @@ _Static_assert(sizeof(struct hc_vminfo) == 80, "hc_vminfo is ABI");
  * __STDC_HOSTED__ as 0, and only guests are built that way.
  */
 #if !__STDC_HOSTED__
+#if defined(__aarch64__)
+static inline int64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1,
+				uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = HC_ARM64_FUNCTION(
+		nr < HC_ARM64_FUNCTION_COUNT ? nr : HC_ARM64_NR_INVALID);
+	register uint64_t x1 __asm__("x1") = a0;
+	register uint64_t x2 __asm__("x2") = a1;
+	register uint64_t x3 __asm__("x3") = a2;
+	register uint64_t x4 __asm__("x4") = a3;
+
+	__asm__ volatile("hvc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 : "r"(x4)
+			 : "memory");
+	return (int64_t)x0;
+}
+#else
 static inline int64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1,
 				uint64_t a2, uint64_t a3)
 {
@@ -92,6 +149,7 @@ static inline int64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1,
 			 : "memory");
 	return ret;
 }
+#endif
 #endif
 
 #endif
