@@ -41,6 +41,7 @@
 #include "arch/arm64/fdt.h"
 #include "arch/arm64/image.h"
 #include "arch/arm64/machine.h"
+#include "arch/arm64/vms.h"
 #include "bus.h"
 #include "console.h"
 #include "devices/boot_timer.h"
@@ -64,6 +65,7 @@
 #define MIB		   0x100000ULL
 #define HC_ARGS		   4 /* X1..X4 */
 #define VIRTIO_CONSOLE_DEV 0
+#define VMS_MAX		   8
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -73,7 +75,7 @@ struct options {
 		const char *path;
 		bool read_only;
 	} disks[DISKS_MAX];
-	unsigned int nr_disks, cpus, timeout;
+	unsigned int nr_disks, cpus, timeout, vms;
 	uint64_t mem_size;
 	bool stats;
 };
@@ -186,12 +188,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "backend", required_argument, NULL, 'B' },
+		{ "vms", required_argument, NULL, 'v' },
 		{ "stats", no_argument, NULL, 's' },
 		{ 0 },
 	};
 	int c;
 
-	*o = (struct options){ .mem_size = MEM_DEFAULT, .cpus = 1 };
+	*o = (struct options){ .mem_size = MEM_DEFAULT, .cpus = 1, .vms = 1 };
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -223,6 +226,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'B':
 			o->backend = optarg;
 			break;
+		case 'v':
+			o->vms = parse_count("--vms", optarg, VMS_MAX);
+			break;
 		case 's':
 			o->stats = true;
 			break;
@@ -234,7 +240,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (optind == argc - 1 && !o->kernel)
 		o->guest = argv[optind++];
 	if ((!o->kernel && !o->guest) || optind != argc ||
-	    (o->guest && (o->cpus > 1 || o->nr_disks)))
+	    (o->guest && (o->cpus > 1 || o->nr_disks)) ||
+	    (o->kernel && o->vms > 1))
 		bad_input(
 			"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE] [--cpus N] [--disk FILE[,ro]]... [--timeout SECS] [--report FILE] [--stats] [--backend NAME] | vmm [options] GUEST.bin");
 }
@@ -635,14 +642,14 @@ static void create_vm(struct machine *m)
 }
 /* book:end vm */
 
-static void setup_hypercalls(struct machine *m)
+static void setup_hypercalls(struct machine *m, unsigned int index)
 {
 	struct utsname u;
 
 	m->hc = (struct hc_vm){
 		.mem = m->mem,
-		.info = { .vm_index = 1,
-			  .vm_count = 1,
+		.info = { .vm_index = index,
+			  .vm_count = m->o.vms,
 			  .mem_size = m->o.mem_size },
 		.now_ns = clock_ns,
 		.output = hc_output,
@@ -668,9 +675,8 @@ static void report_marks(const struct machine *m, FILE *f)
 	fputc('\n', f);
 }
 
-static void report(struct machine *m)
+static void report(struct machine *m, FILE *f)
 {
-	FILE *f = m->o.report ? fopen(m->o.report, "w") : NULL;
 	uint64_t calls = 0, rejected = 0;
 	char line[512];
 	size_t len = 0;
@@ -685,13 +691,16 @@ static void report(struct machine *m)
 				line + len, sizeof(line) - len, " %s=%llu",
 				m->hv->exit_name(i),
 				(unsigned long long)m->exits[i]);
-	vmm_say("backend %s; ended: %s, status %d; init after %llu ms; exits:%s; unclaimed MMIO %llu; hypercalls %llu, rejected %llu",
-		m->hv->name, m->end, m->status,
-		(unsigned long long)(m->init_ns ? (m->init_ns - m->start_ns) /
-							  NS_PER_MS
-						: 0),
-		len ? line : " none", (unsigned long long)m->unclaimed,
-		(unsigned long long)calls, (unsigned long long)rejected);
+	if (m->o.kernel)
+		vmm_say("init started after %llu ms",
+			(unsigned long long)(m->init_ns ? (m->init_ns -
+							   m->start_ns) /
+								  NS_PER_MS
+							: 0));
+	vmm_say("backend %s; ended: %s, status %d; exits:%s; unclaimed MMIO %llu; hypercalls %llu, rejected %llu",
+		m->hv->name, m->end, m->status, len ? line : " none",
+		(unsigned long long)m->unclaimed, (unsigned long long)calls,
+		(unsigned long long)rejected);
 	if (!f)
 		return;
 	fprintf(f, "backend=%s\nend=%s\nstatus=%d\nlast_exit=%s\n", m->hv->name,
@@ -700,9 +709,10 @@ static void report(struct machine *m)
 		fprintf(f, "init_ms=%llu\n",
 			(unsigned long long)((m->init_ns - m->start_ns) /
 					     NS_PER_MS));
-	if (m->o.kernel)
+	if (m->o.kernel) {
 		fprintf(f, "kernel=%s\n", m->release);
-	report_marks(m, f);
+		report_marks(m, f);
+	}
 	fprintf(f, "cpus=%u\nhypercalls=%llu\nrejected=%llu\nunclaimed=%llu\n",
 		m->o.cpus, (unsigned long long)calls,
 		(unsigned long long)rejected, (unsigned long long)m->unclaimed);
@@ -710,7 +720,7 @@ static void report(struct machine *m)
 		if (m->exits[i])
 			fprintf(f, "exits.%s=%llu\n", m->hv->exit_name(i),
 				(unsigned long long)m->exits[i]);
-	fclose(f);
+	fflush(f);
 }
 /* book:end report */
 
@@ -751,12 +761,48 @@ static int wait_end(struct machine *m)
 	return m->status;
 }
 
+/* book:begin run_vm */
+/*
+ * One VM, from its creation to its report: the VM and its GIC, one
+ * thread per vCPU, the device tree once the vCPUs exist, the run, the
+ * report.  Returns the exit status.
+ */
+static int run_vm(struct machine *m, const char *cmdline, FILE *report_file)
+{
+	pthread_t t;
+
+	create_vm(m);
+	pthread_barrier_init(&m->created, NULL, m->o.cpus + 1);
+	pthread_barrier_init(&m->ready, NULL, m->o.cpus + 1);
+	for (unsigned int i = 0; i < m->o.cpus; i++)
+		if (pthread_create(&t, NULL, vcpu_thread, (void *)(uintptr_t)i))
+			die("pthread_create: vcpu %u", i);
+	pthread_barrier_wait(&m->created);
+	check(m->hv->vm_ready(&m->vm), m->vm.err_call);
+	if (m->o.kernel)
+		write_fdt(m, cmdline);
+	pthread_barrier_wait(&m->ready);
+	wait_end(m);
+	report(m, report_file);
+	return m->status; /* the vCPU threads end with the process */
+}
+
+/* A flat VM in its own process (vms.c): VM index of --vms. */
+static int run_flat(unsigned int index, FILE *report_file)
+{
+	struct machine *m = &machine;
+
+	setup_hypercalls(m, index);
+	return run_vm(m, NULL, report_file);
+}
+/* book:end run_vm */
+
 /* book:begin main */
 int main(int argc, char **argv)
 {
 	struct machine *m = &machine;
+	FILE *report_file = NULL;
 	char *cmdline = NULL;
-	pthread_t t;
 
 	m->start_ns = clock_ns();
 	parse_options(argc, argv, &m->o); /* a bad option exits 2 here ... */
@@ -774,22 +820,12 @@ int main(int argc, char **argv)
 		load_linux(m, cmdline); /* ... a bad kernel or initrd here */
 		create_devices(m);	/* ... a bad disk here */
 	} else {
-		load_guest(m);
-		setup_hypercalls(m);
+		load_guest(m); /* ... a bad guest here */
 	}
-	create_vm(m);
-	pthread_barrier_init(&m->created, NULL, m->o.cpus + 1);
-	pthread_barrier_init(&m->ready, NULL, m->o.cpus + 1);
-	for (unsigned int i = 0; i < m->o.cpus; i++)
-		if (pthread_create(&t, NULL, vcpu_thread, (void *)(uintptr_t)i))
-			die("pthread_create: vcpu %u", i);
-	pthread_barrier_wait(&m->created);
-	check(m->hv->vm_ready(&m->vm), m->vm.err_call);
+	if (m->o.report && !(report_file = fopen(m->o.report, "w")))
+		bad_input("--report: %s", strerror(errno));
 	if (m->o.kernel)
-		write_fdt(m, cmdline);
-	pthread_barrier_wait(&m->ready);
-	wait_end(m);
-	report(m);
-	return m->status; /* the vCPU threads end with the process */
+		return run_vm(m, cmdline, report_file);
+	return arm64_vms_run(m->o.vms, run_flat, report_file);
 }
 /* book:end main */
