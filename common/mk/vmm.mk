@@ -12,6 +12,8 @@
 #   LAB_FLAGS   more lab-run options
 #   LAB_FILES   more files or folders for the VM (next to lab.sh in
 #               /lab/$(STEP))
+#   RUN_LABS    a script that runs several labs for `make run` and prints
+#               the step's verdict last (default: the one lab above)
 #   USES_COMMON the files of common/ the step uses (paths under common/, a
 #               folder for all its files), e.g. include/hypercall.h guest:
 #               read by common/step-diff, which counts them in `make diff` and
@@ -107,10 +109,12 @@ bundle: build/vmm $(GUEST_BINS) lab.sh $(LAB_FILES)
 # runs lab.sh on this host (host-kvm) or boots the lab VM, and sets
 # LAB_ENGINE to the engine it used either way.
 # A step that does not build still ends `make run` with its verdict.
+# A step with more than one lab (step08: x86 and arm64) names the script
+# that runs them all in RUN_LABS; it ends with the step's one verdict.
 run: ensure-setup
 	@$(MAKE) bundle || { mkdir -p build; echo "$(STEP): FAIL reason=build" | tee build/run.log; exit 1; }
-	@$(LAB)/run-step --step $(STEP) --log build/run.log -- \
-		--needs kvm-userspace --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE)
+	@$(if $(RUN_LABS),sh $(RUN_LABS),$(LAB)/run-step --step $(STEP) --log build/run.log -- \
+		--needs kvm-userspace --cpus $(LAB_CPUS) $(LAB_FLAGS) $(BUNDLE))
 
 test: ensure-setup
 	@$(TOP)/tests/step-test $(STEP) $(if $(RUN_LOG),--log $(RUN_LOG))
