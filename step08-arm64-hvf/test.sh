@@ -90,6 +90,34 @@ expect_match "arm64: the Linux report" "$(grep '^(linux.report: ' "$armlog")" \
 expect_match "arm64: each hello VM said hello through HVC #0" "$(grep -c '^\[VM [12]\] guest: Hello from VM [12]$' "$armlog")" '^2$'
 expect_match "arm64: the hello VMs' report" "$(grep '^(report.txt: vm1' "$armlog" | head -n 1)" \
 	'vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_HYPERCALL vm1\.cpus=1 vm1\.hypercalls=1011 vm1\.rejected=0 vm1\.unclaimed=0 vm1\.exits\.KVM_EXIT_HYPERCALL=1011 vm2\.backend=kvm-arm64 vm2\.end=exited vm2\.status=0 vm2\.last_exit=KVM_EXIT_HYPERCALL vm2\.cpus=1 vm2\.hypercalls=1011 vm2\.rejected=0 vm2\.unclaimed=0 vm2\.exits\.KVM_EXIT_HYPERCALL=1011 vms=2 status=0 hypercalls=2022 rejected=0 \)$'
+# badrun ARGS — what the arm64 VMM printed for ARGS, up to its exit status.
+badrun() {
+	awk -v cmd="\$ ./vmm $1" '$0 == cmd { on = 1; next } on && /^\(exit status/ { print; exit } on { print }' "$armlog"
+}
+expect_eq "arm64: a file that is no Image" "$(badrun '--kernel initramfs.cpio')" \
+	"vmm: kernel 'initramfs.cpio': not an arm64 Image (no \"ARM\\x64\" magic at offset 56; a gzip-compressed vmlinuz must be gunzipped first)
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64: too little --mem" "$(badrun '--kernel Image --mem 32M')" \
+	"vmm: bad --mem '32M': use 64M to 3G in whole 2M blocks
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64: more vCPUs than the machine has" "$(badrun '--kernel Image --cpus 9')" \
+	"vmm: bad --cpus '9': use 1 to 8
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64: a disk that does not exist" "$(badrun '--kernel Image --disk no-such.img')" \
+	"vmm: --disk 'no-such.img': No such file or directory
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64: --vms with a kernel" "$(badrun '--kernel Image --vms 2')" \
+	"vmm: a kernel, or one flat guest without --cpus and --disk; a kernel runs in one VM (no --vms)
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64: an x86 backend" "$(badrun '--backend kvm-x86 hello.bin')" \
+	"vmm: --backend 'kvm-x86': not an arm64 backend of this VMM
+Try 'vmm --help'.
+(exit status 2)"
 expect_match "arm64: the probe's hostile calls: 18 calls, 6 refused" "$(grep '^(report.txt: vm1' "$armlog" | tail -n 1)" \
 	'vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_HYPERCALL vm1\.cpus=1 vm1\.hypercalls=18 vm1\.rejected=6 vm1\.unclaimed=0 vm1\.exits\.KVM_EXIT_HYPERCALL=18 vms=1 status=0 hypercalls=18 rejected=6 \)$'
 

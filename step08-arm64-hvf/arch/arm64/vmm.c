@@ -131,6 +131,20 @@ static void check(int err, const char *err_call)
 		die("%s: %s", err_call, strerror(-err));
 }
 
+static const char usage_text[] =
+	"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]\n"
+	"           [--cpus N] [--disk FILE[,ro]]... [--timeout SECS]\n"
+	"           [--report FILE] [--stats] [--backend NAME]\n"
+	"       vmm [--vms N] [--mem SIZE] [--timeout SECS] [--report FILE]\n"
+	"           [--stats] [--backend NAME] GUEST.bin\n"
+	"\n"
+	"Boot an arm64 Linux Image (a device tree, GICv3, a 16550, virtio-console\n"
+	"and a virtio-blk disk per --disk), or run the flat GUEST.bin in N VMs,\n"
+	"each calling the VMM with HVC #0.  SIZE: bytes, or with M or G, 64M to\n"
+	"3G in whole 2M blocks (default 256M).  Exit status: 0 powered off (or a\n"
+	"flat guest's EXIT code), 1 failed, 2 bad input, 3 --timeout, 4 reset, or\n"
+	"this host's KVM cannot forward HVC (Linux before 6.4).\n";
+
 /* book:begin options */
 static unsigned int parse_count(const char *what, const char *s,
 				unsigned int max)
@@ -190,6 +204,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "backend", required_argument, NULL, 'B' },
 		{ "vms", required_argument, NULL, 'v' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
@@ -232,6 +247,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 's':
 			o->stats = true;
 			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_SUCCESS);
 		default:
 			bad_input(
 				"unknown option or missing value: see the header of arch/arm64/vmm.c");
@@ -243,7 +261,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	    (o->guest && (o->cpus > 1 || o->nr_disks)) ||
 	    (o->kernel && o->vms > 1))
 		bad_input(
-			"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE] [--cpus N] [--disk FILE[,ro]]... [--timeout SECS] [--report FILE] [--stats] [--backend NAME] | vmm [options] GUEST.bin");
+			"a kernel, or one flat guest without --cpus and --disk; a kernel runs in one VM (no --vms)");
 }
 /* book:end options */
 
@@ -816,9 +834,9 @@ int main(int argc, char **argv)
 	if (m->mem.base == MAP_FAILED)
 		die_perror("mmap guest memory");
 	if (m->o.kernel) {
+		create_devices(m); /* ... a bad disk here ... */
 		cmdline = make_cmdline(m->o.cmdline);
 		load_linux(m, cmdline); /* ... a bad kernel or initrd here */
-		create_devices(m);	/* ... a bad disk here */
 	} else {
 		load_guest(m); /* ... a bad guest here */
 	}
