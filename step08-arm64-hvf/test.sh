@@ -436,6 +436,10 @@ refused "--report onto a disk: it would destroy it" \
 	--kernel "$kernel" --disk "$tmp/disk.img" --report "$tmp/disk.img"
 expect_eq "the disk survives a --report onto it" "$(wc -c <"$tmp/disk.img")" 1048576
 refused "unknown option, with --kernel" "^vmm: unknown option '--bogus'\$" --kernel "$kernel" --bogus
+refused "a backend this VMM was not built with" \
+	"^vmm: --backend 'hvf-arm64': not one this VMM was built with\$" --backend hvf-arm64 "$tmp/hlt.bin"
+refused "an arm64 backend, for the x86 VMM" \
+	"^vmm: --backend 'kvm-arm64': not one this VMM was built with\$" --backend kvm-arm64 --kernel "$kernel"
 
 # --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------
 fuzz=$(make --no-print-directory -C "$here" fuzz-smoke 2>&1)
