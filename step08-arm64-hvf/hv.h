@@ -40,7 +40,8 @@
  * completion of an access (an MMIO read's data into the guest's register,
  * the PC past the instruction).  What stays out of it: x86's segment and
  * control registers, which only the one x86 backend has
- * (backends/kvm_x86.h, used by arch/x86/ and nothing else).
+ * (backends/kvm_x86.h, used by the x86 code, vcpu.c and doorbell.c, and
+ * nothing else).
  */
 #ifndef HV_H
 #define HV_H
