@@ -12,7 +12,7 @@
  *   vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]
  *       [--timeout SECS] [--report FILE] IMAGE
  *   vmm --kernel BZIMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]
- *       [--disk FILE[,ro]]... [--console serial|virtio] [--raw] [--stats]
+ *       [--disk FILE[,ro]]... [--console serial|virtio] [--raw] [--cpus N] [--stats]
  *       [--timeout SECS] [--report FILE]
  */
 #define _GNU_SOURCE
@@ -30,6 +30,7 @@
 #include "hypercalls.h"
 #include "layout.h"
 #include "machine.h"
+#include "smp.h"
 #include "vms.h"
 
 #define GIB 0x40000000ULL
@@ -41,10 +42,10 @@ static void usage_flat(FILE *out)
 		"           [--timeout SECS] [--report FILE] IMAGE\n"
 		"       vmm --kernel BZIMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]\n"
 		"           [--disk FILE[,ro]]... [--console serial|virtio] [--raw]\n"
-		"           [--stats] [--timeout SECS] [--report FILE]\n"
+		"           [--cpus N] [--stats] [--timeout SECS] [--report FILE]\n"
 		"\n"
 		"Run the flat binary IMAGE in one-vCPU KVM virtual machines, or boot\n"
-		"a Linux kernel on a one-vCPU machine with a serial port and virtio.\n"
+		"a Linux kernel on a machine of N vCPUs with a serial port and virtio.\n"
 		"\n"
 		"IMAGE is loaded at guest-physical %#x and entered at its first\n"
 		"byte in the given CPU mode (default: long).  The guest prints\n"
@@ -99,6 +100,8 @@ static void usage_options(FILE *out)
 		"  --disk FILE[,ro]  a virtio-blk disk on FILE (a raw image or a\n"
 		"                  block device), read-only with ,ro (,rw: the\n"
 		"                  default, for a FILE with a comma); up to %u\n"
+		"  --cpus N        vCPUs, one thread each (1 to %u; default 1); the\n"
+		"                  guest starts vCPUs 1..N-1 itself (INIT, SIPI)\n"
 		"  --console DEV   serial (default) or virtio: which device reads\n"
 		"                  the VMM's stdin, and which console= is appended\n"
 		"  --raw           for interactive use: the guest's console bytes to\n"
@@ -108,7 +111,7 @@ static void usage_options(FILE *out)
 		"                  stops the VMM)\n"
 		"  --help          this text\n"
 		"\n",
-		DISKS_MAX);
+		DISKS_MAX, SMP_CPUS_MAX);
 }
 
 static void usage_end(FILE *out)
@@ -152,6 +155,7 @@ static const struct option long_options[] = {
 	{ "disk", required_argument, NULL, 'd' },
 	{ "console", required_argument, NULL, 'C' },
 	{ "raw", no_argument, NULL, 'R' },
+	{ "cpus", required_argument, NULL, 'P' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -246,6 +250,9 @@ static void apply_linux(int opt, const char *arg, struct options *opts)
 		break;
 	case 'R':
 		opts->raw = true;
+		break;
+	case 'P':
+		apply_count("--cpus", arg, SMP_CPUS_MAX, "", &opts->cpus);
 		break;
 	}
 }
@@ -393,6 +400,7 @@ void cli_parse(int argc, char **argv, struct options *opts)
 
 	*opts = (struct options){ .mode = MODE_LONG,
 				  .vm_count = 1,
+				  .cpus = 1,
 				  .timeout = TIMEOUT_DEFAULT };
 	opterr = 0; /* bad_option() speaks instead */
 	while ((opt = getopt_long(argc, argv, ":h", long_options, &index)) !=

@@ -38,6 +38,7 @@ struct options {
 	struct disk_option disks[DISKS_MAX];
 	unsigned int disk_count;
 	enum console_device console; /* --console */
+	unsigned int cpus;	     /* --cpus: vCPUs, 1..SMP_CPUS_MAX */
 	bool raw;		     /* --raw */
 };
 

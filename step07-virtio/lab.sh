@@ -17,9 +17,14 @@
 #          vmm is killed with SIGKILL; the data is on the image.  The
 #          VMM's memory is measured then (smaps_rollup).
 #   panic  echo c >/proc/sysrq-trigger: pvpanic, exit status 5.
+#   smp    --cpus 2: the guest starts its second CPU (INIT, SIPI through
+#          KVM's local APIC), writes to its disk which CPUs are online and
+#          where a job pinned to each CPU ran; poweroff -f from one vCPU
+#          ends both: exit status 0.  debugfs reads the file here.
+# The three other boots run on one vCPU, the default.
 # The verdict:
 #   step07-virtio: PASS linux=R init_ms=N devices=serial,virtio-console,
-#   virtio-blk blk=verified kill9=verified engine=E
+#   virtio-blk blk=verified kill9=verified cpus=2 engine=E
 # Every value comes from a VMM's report file (--report), which only the
 # VMM writes, or from a check this script made (debugfs, sha256sum):
 # never from the console, where guests print too.
@@ -231,6 +236,21 @@ linux_start panic --cmdline "step07=panic panic=-1 quiet"
 linux_end panic
 [ $st -eq 5 ] && [ "$(key panic end)" = panicked ] || fail "panic-exit-status-$st"
 
-rm -f blk.img kill9.img ./*.report
+# 5. Two vCPUs: both online in the guest, a job on each.
+cp ext4.img smp.img
+linux_start smp --cpus 2 --cmdline "step07=smp panic=-1" --disk smp.img
+linux_end smp
+[ $st -eq 0 ] && [ "$(key smp end)" = powered-off ] || fail "smp-exit-status-$st"
+[ "$(key smp cpus)" = 2 ] || fail smp-not-2-vcpus
+echo "\$ debugfs -R 'cat /smp.txt' smp.img"
+smp_txt=$(debugfs -R "cat /smp.txt" smp.img 2>/dev/null)
+printf '%s\n' "$smp_txt" | sed 's/^/(smp.txt: /; s/$/)/'
+[ "$smp_txt" = "online 0-1
+nproc 2
+job 0 ran on 0
+job 1 ran on 1" ] || fail smp-guest-did-not-use-2-cpus
+cpus=2
+
+rm -f blk.img kill9.img smp.img ./*.report
 devices=serial,virtio-console,virtio-blk
-echo "$step: PASS linux=$linux init_ms=$init_ms devices=$devices blk=$blk kill9=$kill9 engine=$engine"
+echo "$step: PASS linux=$linux init_ms=$init_ms devices=$devices blk=$blk kill9=$kill9 cpus=$cpus engine=$engine"

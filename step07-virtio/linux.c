@@ -32,6 +32,7 @@
 #include "linux.h"
 #include "machine.h"
 #include "report.h"
+#include "smp.h"
 #include "stats.h"
 #include "vcpu.h"
 
@@ -224,10 +225,11 @@ void linux_load(struct vm *vm)
 
 /* book:begin linux_run */
 /*
- * The run: a VM with the irqchip and the PIT, a vCPU at the 64-bit entry
- * point, stdin to the console, the time budget if one was given; KVM_RUN
- * until the guest powers off, resets, panics or runs out of time; then
- * the report.  Returns the VMM's exit status.
+ * The run: a VM with the irqchip and the PIT, vCPU 0 at the 64-bit entry
+ * point (the other --cpus wait for the guest to start them: smp.c),
+ * stdin to the console, the time budget if one was given; KVM_RUN on
+ * every vCPU until the guest powers off, resets, panics or runs out of
+ * time; then the report.  Returns the VMM's exit status.
  */
 int linux_run(struct vm *vm)
 {
@@ -236,9 +238,10 @@ int linux_run(struct vm *vm)
 	vm_create(vm);
 	vcpu_create(vm);
 	vcpu_setup_linux(vm, vm->machine->entry, MACHINE_BOOT_PARAMS_ADDR);
+	smp_create(vm);
 	machine_start_input(vm);
 	budget_start(vm);
-	end = vcpu_run(vm);
+	end = smp_run(vm);
 	budget_stop();
 	return report_linux(vm, end);
 }

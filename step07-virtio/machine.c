@@ -6,8 +6,9 @@
  *
  * Runs: userspace (the VMM).  machine_create() before /dev/kvm is opened
  * (a disk that cannot be opened is bad input, exit status 2); the
- * devices' callbacks on the vCPU thread, inside an exit; the stdin reader
- * on a thread of its own, from machine_start_input() on.
+ * devices' callbacks on a vCPU thread (any of them, with --cpus), inside
+ * an exit, with the device's lock held; the stdin reader on a thread of
+ * its own, from machine_start_input() on.
  * Spec: each device's own file; Documentation/virt/kvm/api.rst,
  * "KVM_IRQ_LINE" (vm.c); machine.h has the map.
  *
@@ -85,11 +86,38 @@ static void on_mark(void *opaque, uint8_t mark, uint64_t ns)
 }
 /* book:end callbacks */
 
+/*
+ * The small devices (ACPI sleep, pvpanic, the boot timer) have no lock
+ * of their own: with several vCPUs one lock serves the three, taken
+ * around each access by this wrapper.  It is held while their callbacks
+ * run (vm_stop(), which takes smp.lock; report_mark(), which prints), and
+ * nothing that holds either of those takes it: no cycle.
+ */
+struct locked_device {
+	bus_access_fn access;
+	void *dev;
+};
+
+static pthread_mutex_t small_devices_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void locked_access(void *opaque, uint64_t offset, uint8_t *data,
+			  uint32_t len, bool is_write)
+{
+	const struct locked_device *d = opaque;
+
+	pthread_mutex_lock(&small_devices_lock);
+	d->access(d->dev, offset, data, len, is_write);
+	pthread_mutex_unlock(&small_devices_lock);
+}
+
 /* book:begin legacy_devices */
 /* The PC devices, each on its ports, COM1 and the i8042 on their ISA
- * interrupt lines; and the boot timer, in MMIO space. */
+ * interrupt lines; and the boot timer, in MMIO space.  COM1 and the i8042
+ * lock themselves (the stdin reader feeds them too); the rest share
+ * small_devices_lock. */
 static void legacy_devices(struct vm *vm, struct machine *m)
 {
+	static struct locked_device sleep, pvpanic, boot_timer;
 	const struct {
 		uint64_t port, len;
 		bus_access_fn access;
@@ -103,11 +131,15 @@ static void legacy_devices(struct vm *vm, struct machine *m)
 		{ MACHINE_I8042_CMD_PORT, 1, i8042_command_access, &m->i8042,
 		  "i8042 command" },
 		{ MACHINE_ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS,
-		  acpi_sleep_access, &m->sleep, "acpi sleep" },
-		{ MACHINE_PVPANIC_PORT, PVPANIC_PORTS, pvpanic_access,
-		  &m->pvpanic, "pvpanic" },
+		  locked_access, &sleep, "acpi sleep" },
+		{ MACHINE_PVPANIC_PORT, PVPANIC_PORTS, locked_access, &pvpanic,
+		  "pvpanic" },
 	};
 
+	sleep = (struct locked_device){ acpi_sleep_access, &m->sleep };
+	pvpanic = (struct locked_device){ pvpanic_access, &m->pvpanic };
+	boot_timer =
+		(struct locked_device){ boot_timer_access, &m->boot_timer };
 	vm_irq_line_init(vm, &m->com1_irq, MACHINE_GSI_COM1);
 	vm_irq_line_init(vm, &m->kbd_irq, MACHINE_GSI_I8042_KBD);
 	serial_16550_init(&m->com1, &m->com1_irq, console_output, m);
@@ -122,7 +154,7 @@ static void legacy_devices(struct vm *vm, struct machine *m)
 			die("bus_register: %s overlaps another device",
 			    ranges[i].name);
 	if (bus_register(&vm->mmio, MACHINE_BOOT_TIMER_ADDR, BOOT_TIMER_SIZE,
-			 boot_timer_access, &m->boot_timer, "boot timer") < 0)
+			 locked_access, &boot_timer, "boot timer") < 0)
 		die("bus_register: the boot timer overlaps another device");
 }
 /* book:end legacy_devices */
@@ -184,6 +216,7 @@ static void virtio_devices(struct vm *vm, struct machine *m)
 	if (virtio_console_init(&m->console, console_output, m, &vm->mem,
 				virtio_line(vm, m)) < 0)
 		die("virtio_console_init: cannot set up the console");
+	m->console.mmio.stop = &vm->stopping;
 	virtio_window(vm, m, &m->console.mmio, "virtio-console");
 	for (unsigned int d = 0; d < o->disk_count; d++) {
 		err = virtio_blk_init(&m->disks[d], o->disks[d].path,
@@ -193,6 +226,7 @@ static void virtio_devices(struct vm *vm, struct machine *m)
 			bad_input("--disk '%s': %s",
 				  console_shown(shown, o->disks[d].path),
 				  disk_error(err));
+		m->disks[d].mmio.stop = &vm->stopping;
 		virtio_window(vm, m, &m->disks[d].mmio, "virtio-blk");
 		m->nr_disks++;
 	}
@@ -219,7 +253,7 @@ void machine_create(struct vm *vm, uint64_t start_ns)
 struct acpi_machine machine_acpi(const struct machine *m)
 {
 	return (struct acpi_machine){
-		.cpus = 1,
+		.cpus = m->vm->opts->cpus, /* APIC IDs 0..cpus-1: smp.c */
 		.virtio = m->windows,
 		.nr_virtio = m->nr_virtio,
 		.com1 = true,

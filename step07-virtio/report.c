@@ -23,6 +23,7 @@
  * Linux's report is written as things happen, each line flushed, so that
  * a VMM killed halfway leaves what it knew by then:
  *   kernel=RELEASE devices=LIST   at load (the release from the bzImage)
+ *   cpus=N                        and the vCPUs (--cpus)
  *   init_ms=N                     the boot timer's init mark, N ms after
  *   markK_ms=N                    the VMM started; other marks likewise
  * and when the guest stops: end=powered-off|reset|panicked|over-budget|
@@ -226,6 +227,7 @@ void report_loaded(const struct vm *vm)
 		len += snprintf(list + len, sizeof(list) - len, ",virtio-blk");
 	report_line(vm, "kernel=%s", m->release);
 	report_line(vm, "devices=%s", list);
+	report_line(vm, "cpus=%u", vm->opts->cpus);
 }
 
 /* The boot timer's mark, ns after the VMM started. */

@@ -40,6 +40,7 @@ blk=$(linux blk)
 hvc0=$(linux hvc0)
 kill9=$(linux kill9)
 panic=$(linux panic)
+smp=$(linux smp)
 # report NAME — NAME.report as lab.sh showed it, one line, space-separated.
 report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/p"; }
 
@@ -52,6 +53,9 @@ expect_eq "init_ms: the serial boot's, from its report" "$(verdict_value "$log" 
 expect_eq "devices" "$(verdict_value "$log" devices)" serial,virtio-console,virtio-blk
 expect_eq "blk" "$(verdict_value "$log" blk)" verified
 expect_eq "kill9" "$(verdict_value "$log" kill9)" verified
+expect_eq "cpus: the guest used two vCPUs" "$(verdict_value "$log" cpus)" 2
+expect_match "the verdict's keys in their order" "$(grep '^step07-virtio: PASS' "$log")" \
+	' blk=verified kill9=verified cpus=2 engine='
 expect_match "engine is a name LAB_ENGINE accepts for a KVM step" "$(verdict_value "$log" engine)" \
 	'^(qemu-tcg|qemu-kvm|host-kvm)$'
 
@@ -164,7 +168,7 @@ expect_match "blk: --stats: the devices each exit went to" "$blk" \
 	'^vmm: device accesses: com1=[0-9]+ acpi sleep=2 pvpanic=1 boot timer=2 virtio-console=[0-9]+ virtio-blk=[0-9]+ virtio-blk=[0-9]+; no device: [0-9]+$'
 r=$(report blk)
 expect_match "blk: the report at load: the kernel and the devices made" "$r" \
-	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk,virtio-blk init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 last_exit=KVM_EXIT_IO "
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk,virtio-blk cpus=1 init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 last_exit=KVM_EXIT_IO "
 expect_match "blk: the line written to stdin reached COM1: 34 bytes and a newline" "$r" ' serial\.rx_bytes=35 '
 expect_match "blk: nothing through virtio-console (console=ttyS0)" "$r" ' console\.tx_bytes=0 console\.rx_bytes=0 '
 expect_match "blk: vda read-write, every request answered OK, flushed" "$r" \
@@ -205,7 +209,7 @@ expect_match "kill9: the VMM's memory measured while it ran" "$kill9" \
 	'^\(the vmm, 256 MiB guest: Rss [0-9]+ kB, of it guest RAM [0-9]+ kB: the VMM.s own [0-9]+ kB\)$'
 expect_match "kill9: killed: exit status 137" "$kill9" '^\(exit status 137\)$'
 expect_match "kill9: the report is what the VMM knew when it died, line by line" "$(report kill9)" \
-	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk init_ms=[0-9]+ mark3_ms=[0-9]+ mark2_ms=[0-9]+\$"
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk cpus=1 init_ms=[0-9]+ mark3_ms=[0-9]+ mark2_ms=[0-9]+\$"
 expect_no_match "kill9: no end= (the VMM never got to it)" "$(report kill9)" ' end='
 expect_match "kill9: kill9.txt on the image after SIGKILL has the sum of seq 1 30000" "$(sums kill9.txt)" \
 	'^([0-9a-f]{64}) \1$'
@@ -216,6 +220,34 @@ expect_match "panic: the guest's panic on its console" "$panic" \
 expect_match "panic: reported through pvpanic" "$panic" '^vmm: the guest panicked \(pvpanic\)$'
 expect_match "panic: exit status 5" "$panic" '^\(exit status 5\)$'
 expect_match "panic: the report" "$(report panic)" ' end=panicked status=5 last_exit=KVM_EXIT_IO '
+
+# --- Linux: one vCPU, the default ---------------------------------------------
+expect_match "blk: one vCPU: Linux brings up 1 CPU" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] smp: Brought up 1 node, 1 CPU$'
+expect_no_match "blk: one vCPU: no AP waits for INIT and SIPI" "$blk" '^vmm: vCPU 1 '
+
+# --- Linux: 5. two vCPUs ------------------------------------------------------
+expect_match "smp: vCPU 1 is created waiting for INIT (KVM_MP_STATE_UNINITIALIZED)" "$smp" \
+	"^vmm: vCPU 1 \\(APIC ID 1\\): KVM_MP_STATE_UNINITIALIZED, waiting in KVM_RUN for the guest's INIT and SIPI\$"
+expect_match "smp: the MADT lists two local APICs: Linux allows 2 CPUs" "$smp" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] smpboot: Allowing 2 CPUs, 0 hotplug CPUs$'
+expect_match "smp: Linux starts the AP through the local APIC" "$smp" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] x86: Booting SMP configuration:$'
+expect_match "smp: Linux brings up 2 CPUs" "$smp" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] smp: Brought up 1 node, 2 CPUs$'
+expect_match "smp: both CPUs online, from the guest's disk" "$smp" '^\(smp\.txt: online 0-1\)$'
+expect_match "smp: nproc says 2" "$smp" '^\(smp\.txt: nproc 2\)$'
+expect_match "smp: the job pinned to CPU 0 ran on CPU 0" "$smp" '^\(smp\.txt: job 0 ran on 0\)$'
+expect_match "smp: the job pinned to CPU 1 ran on CPU 1" "$smp" '^\(smp\.txt: job 1 ran on 1\)$'
+expect_match "smp: poweroff -f on one vCPU ends the VMM through ACPI S5" "$smp" \
+	'^vmm: the guest powered the machine off \(ACPI S5\)$'
+for v in 0 1; do
+	expect_match "smp: vCPU $v's thread joined, its exits counted" "$smp" \
+		"^vmm: vCPU $v \\(APIC ID $v\\): [1-9][0-9]* exits to the VMM\$"
+done
+expect_match "smp: exit status 0" "$smp" '^\(exit status 0\)$'
+expect_match "smp: the report: two vCPUs, powered off" "$(report smp)" \
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk cpus=2 init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 "
 
 # --- bad input, on this host, no KVM needed -------------------------------------
 vmm=$here/build/vmm
@@ -370,6 +402,15 @@ refused "--report onto a disk: it would destroy it" \
 	--kernel "$kernel" --disk "$tmp/disk.img" --report "$tmp/disk.img"
 expect_eq "the disk survives a --report onto it" "$(wc -c <"$tmp/disk.img")" 1048576
 refused "unknown option, with --kernel" "^vmm: unknown option '--bogus'\$" --kernel "$kernel" --bogus
+refused "--cpus 0" "^vmm: bad --cpus '0': out of range \(want 1\.\.255\)\$" --kernel "$kernel" --cpus 0
+refused "--cpus 256 (more APIC IDs than an xAPIC has)" "^vmm: bad --cpus '256': out of range \(want 1\.\.255\)\$" \
+	--kernel "$kernel" --cpus 256
+refused "--cpus two" "^vmm: bad --cpus 'two': not a number " --kernel "$kernel" --cpus two
+refused "--cpus -1" "^vmm: bad --cpus '-1': not a number " --kernel "$kernel" --cpus -1
+refused "--cpus 02 (a leading zero)" "^vmm: bad --cpus '02': a leading zero, which C reads as octal \(want 1\.\.255\)\$" \
+	--kernel "$kernel" --cpus 02
+refused "--cpus without --kernel" "^vmm: option '--cpus' boots Linux: it needs --kernel\$" --cpus 2 "$tmp/hlt.bin"
+refused "--cpus without a value" "^vmm: option '--cpus' needs a value\$" --kernel "$kernel" --cpus
 
 # --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------
 fuzz=$(make --no-print-directory -C "$here" fuzz-smoke 2>&1)
@@ -387,6 +428,7 @@ expect_match "--help shows the usage" "$out" \
 expect_match "--help shows Linux's usage" "$out" \
 	'^       vmm --kernel BZIMAGE \[--initrd FILE\] \[--cmdline STR\] \[--mem SIZE\]$'
 expect_match "--help documents --disk" "$out" '^  --disk FILE\[,ro\]  a virtio-blk disk on FILE'
+expect_match "--help documents --cpus and its limit" "$out" '^  --cpus N        vCPUs, one thread each \(1 to 255; default 1\); the$'
 expect_match "--help documents Linux's exit statuses" "$out" \
 	'^Linux: 0 the guest powered the machine off \(ACPI S5\); 4 it reset$'
 

@@ -28,6 +28,7 @@
 #include "layout.h"
 #include "machine.h"
 #include "report.h"
+#include "smp.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -202,15 +203,30 @@ void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi)
 }
 /* book:end irq_line */
 
+/* book:begin vm_stop */
 /*
- * A device ends the run (power off, reset, panic): the run loop sees it
- * after the exit it is handling.  The first reason given wins.
+ * A device or a vCPU ends the run (power off, reset, panic, time up, a
+ * failure): the run loop that called it sees it after the exit it is
+ * handling, and every other vCPU is kicked out of KVM_RUN (smp.c).  Any
+ * vCPU thread may call this, several at once: the first reason wins
+ * (compare-and-swap), and only its caller kicks.
  */
 void vm_stop(struct vm *vm, enum run_end why)
 {
-	if (vm->stop == GUEST_RUNNING)
-		vm->stop = why;
+	enum run_end running = GUEST_RUNNING;
+
+	__atomic_store_n(&vm->stopping, true, __ATOMIC_SEQ_CST); /* devices */
+	if (__atomic_compare_exchange_n(&vm->stop, &running, why, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		smp_kick_all(vm);
 }
+
+/* How the run ended; GUEST_RUNNING while it has not. */
+enum run_end vm_stopped(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop, __ATOMIC_SEQ_CST);
+}
+/* book:end vm_stop */
 
 /* book:begin vm_run */
 /*

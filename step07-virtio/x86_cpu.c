@@ -38,6 +38,12 @@
 #define CPUID_1_EBX_ID_MASK	  0xffu
 #define CPUID_1_ECX_TSC_DEADLINE  (1u << 24)
 #define CPUID_1_ECX_HYPERVISOR	  (1u << 31)
+/* Leaves 0BH and 1FH: sub-leaf n describes topology level n. */
+#define CPUID_TOPOLOGY_SMT	  0 /* sub-leaf 0: threads of a core */
+#define CPUID_TOPOLOGY_CORE	  1 /* sub-leaf 1: cores of a package */
+#define CPUID_TOPOLOGY_TYPE_SHIFT 8 /* ECX[15:8]: the level's type */
+#define CPUID_TOPOLOGY_TYPE_SMT	  1
+#define CPUID_TOPOLOGY_TYPE_CORE  2
 
 /*
  * KVM_GET_SUPPORTED_CPUID: room for this many leaves at first, doubled on
@@ -100,11 +106,56 @@ static void set_field(uint32_t *reg, unsigned int shift, uint32_t value)
 	       (value & CPUID_1_EBX_ID_MASK) << shift;
 }
 
+/* The bits an ID needs to tell n things apart: ceil(log2(n)). */
+static uint32_t id_bits(uint32_t n)
+{
+	uint32_t bits = 0;
+
+	while ((1ull << bits) < n)
+		bits++;
+	return bits;
+}
+
+/* book:begin cpuid_topology */
+/*
+ * Leaves 0BH and 1FH, "Extended Topology Enumeration", for a package of
+ * vcpu_count cores with one thread each: sub-leaf 0 (SMT) has one
+ * logical processor and shifts the x2APIC ID by 0 bits, sub-leaf 1
+ * (core) has vcpu_count and shifts by the bits they need; the sub-leaves
+ * after it are the end of the list (type 0).  Every sub-leaf's EDX is
+ * this vCPU's x2APIC ID.  The host's values would describe the host.
+ */
+static void cpuid_topology(struct kvm_cpuid_entry2 *e, uint32_t apic_id,
+			   uint32_t vcpu_count)
+{
+	e->edx = apic_id;
+	switch (e->index) {
+	case CPUID_TOPOLOGY_SMT:
+		e->eax = 0;
+		e->ebx = 1;
+		e->ecx = CPUID_TOPOLOGY_SMT |
+			 CPUID_TOPOLOGY_TYPE_SMT << CPUID_TOPOLOGY_TYPE_SHIFT;
+		break;
+	case CPUID_TOPOLOGY_CORE:
+		e->eax = id_bits(vcpu_count);
+		e->ebx = vcpu_count;
+		e->ecx = CPUID_TOPOLOGY_CORE |
+			 CPUID_TOPOLOGY_TYPE_CORE << CPUID_TOPOLOGY_TYPE_SHIFT;
+		break;
+	default:
+		e->eax = e->ebx = 0;
+		e->ecx = e->index; /* type 0: no such level */
+		break;
+	}
+}
+/* book:end cpuid_topology */
+
 /* book:begin cpuid_for_vcpu */
 /*
  * KVM's supported leaves describe the host: make them describe this
  * vCPU.  Its APIC ID goes where each leaf keeps one (leaf 01H EBX, the
- * x2APIC ID of every sub-leaf of 0BH and 1FH, AMD's extended APIC ID),
+ * x2APIC ID of every sub-leaf of 0BH and 1FH, with a topology of
+ * vcpu_count cores, AMD's extended APIC ID),
  * leaf 01H counts the VM's logical processors and sets the hypervisor bit
  * (KVM's list describes the hardware and leaves it clear; without it
  * Linux never looks at KVM's leaves 0x40000000+ and boots "on bare
@@ -130,7 +181,7 @@ void x86_cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, uint32_t apic_id,
 			break;
 		case CPUID_LEAF_TOPOLOGY:
 		case CPUID_LEAF_TOPOLOGY_V2:
-			e->edx = apic_id;
+			cpuid_topology(e, apic_id, vcpu_count);
 			break;
 		case CPUID_LEAF_AMD_EXT_APIC:
 			e->eax = apic_id;

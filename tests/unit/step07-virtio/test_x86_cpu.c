@@ -1,6 +1,7 @@
 /*
  * test_x86_cpu.c - unit tests of the vCPU builders: the CPUID leaves
- * rewritten for one vCPU (and only the fields that say who it is), the
+ * rewritten for one vCPU (and only the fields that say who it is and,
+ * in leaves 0BH and 1FH, how many there are: --cpus N), the
  * boot MSR list, the LAPIC LINT pins.
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
@@ -48,9 +49,16 @@ START_TEST(cpuid_names_the_vcpu)
 	ck_assert_uint_eq(c->entries[1].ecx, 0xf6f83203 | (1u << 31));
 	ck_assert_uint_eq(c->entries[1].eax, 0x00a00f11); /* untouched */
 	ck_assert_uint_eq(c->entries[1].edx, 0x178bfbff);
+	/* 0BH/1FH: one core, one thread, x2APIC ID 0; not the host's 2x16 */
+	ck_assert_uint_eq(c->entries[2].eax, 0);
+	ck_assert_uint_eq(c->entries[2].ebx, 1);
+	ck_assert_uint_eq(c->entries[2].ecx, 0x100); /* level 0, type SMT */
 	ck_assert_uint_eq(c->entries[2].edx, 0);
-	ck_assert_uint_eq(c->entries[2].ebx, 2); /* the rest is the host's */
+	ck_assert_uint_eq(c->entries[3].eax, 0); /* no bits for one core */
+	ck_assert_uint_eq(c->entries[3].ebx, 1);
+	ck_assert_uint_eq(c->entries[3].ecx, 0x201); /* level 1, type core */
 	ck_assert_uint_eq(c->entries[3].edx, 0);
+	ck_assert_uint_eq(c->entries[4].ebx, 1);
 	ck_assert_uint_eq(c->entries[4].edx, 0);
 	ck_assert_uint_eq(c->entries[6].eax, 0);
 	ck_assert_uint_eq(c->entries[6].ebx, 0x100);
@@ -70,9 +78,52 @@ START_TEST(cpuid_for_the_third_of_four_vcpus)
 			  0xf6f83203 | (1u << 24) | (1u << 31));
 	ck_assert_uint_eq(c->entries[2].edx, 2);
 	ck_assert_uint_eq(c->entries[3].edx, 2);
+	ck_assert_uint_eq(c->entries[3].eax, 2); /* 4 cores: 2 bits of ID */
+	ck_assert_uint_eq(c->entries[3].ebx, 4);
 	ck_assert_uint_eq(c->entries[4].edx, 2);
 	ck_assert_uint_eq(c->entries[6].eax, 2);
 	free(c);
+}
+END_TEST
+
+/* --cpus N: each vCPU's APIC ID in leaf 01H and 0BH, the same package. */
+START_TEST(cpuid_apic_ids_and_topology_of_n_vcpus)
+{
+	static const struct {
+		uint32_t count, shift;
+	} machines[] = { { 1, 0 }, { 2, 1 }, { 3, 2 },
+			 { 8, 3 }, { 9, 4 }, { 255, 8 } };
+
+	for (size_t m = 0; m < sizeof(machines) / sizeof(machines[0]); m++)
+		for (uint32_t id = 0; id < machines[m].count; id++) {
+			struct kvm_cpuid2 *c = host_leaves();
+
+			x86_cpuid_for_vcpu(c, id, machines[m].count, false);
+			ck_assert_uint_eq(c->entries[1].ebx >> 24, id);
+			ck_assert_uint_eq((c->entries[1].ebx >> 16) & 0xff,
+					  machines[m].count & 0xff);
+			ck_assert_uint_eq(c->entries[2].edx, id);
+			ck_assert_uint_eq(c->entries[3].edx, id);
+			ck_assert_uint_eq(c->entries[3].eax, machines[m].shift);
+			ck_assert_uint_eq(c->entries[3].ebx, machines[m].count);
+			ck_assert_uint_eq(c->entries[6].eax, id);
+			free(c);
+		}
+}
+END_TEST
+
+/* Sub-leaves past the core level end the list: type 0, no processors. */
+START_TEST(cpuid_topology_ends_after_the_core_level)
+{
+	struct kvm_cpuid_entry2 e = {
+		.function = 0xb, .index = 2, .eax = 5, .ebx = 32, .ecx = 0x302
+	};
+
+	cpuid_topology(&e, 7, 8);
+	ck_assert_uint_eq(e.eax, 0);
+	ck_assert_uint_eq(e.ebx, 0);
+	ck_assert_uint_eq(e.ecx, 2); /* its index, type 0 */
+	ck_assert_uint_eq(e.edx, 7);
 }
 END_TEST
 
@@ -136,6 +187,8 @@ int main(void)
 
 	tcase_add_test(tc, cpuid_names_the_vcpu);
 	tcase_add_test(tc, cpuid_for_the_third_of_four_vcpus);
+	tcase_add_test(tc, cpuid_apic_ids_and_topology_of_n_vcpus);
+	tcase_add_test(tc, cpuid_topology_ends_after_the_core_level);
 	tcase_add_test(tc, boot_msrs_as_firmware_leaves_them);
 	tcase_add_test(tc, lapic_lint0_extint_lint1_nmi);
 	suite_add_tcase(s, tc);
