@@ -21,7 +21,8 @@
 #          KVM's local APIC), writes to its disk which CPUs are online and
 #          where a job pinned to each CPU ran; poweroff -f from one vCPU
 #          ends both: exit status 0.  debugfs reads the file here.
-# The three other boots run on one vCPU, the default.
+#   budget --cpus 2 --timeout 2: both vCPU threads stopped, status 3.
+# The other boots run on one vCPU, the default.
 # The verdict:
 #   step07-virtio: PASS linux=R init_ms=N devices=serial,virtio-console,
 #   virtio-blk blk=verified kill9=verified cpus=2 engine=E
@@ -250,6 +251,13 @@ nproc 2
 job 0 ran on 0
 job 1 ran on 1" ] || fail smp-guest-did-not-use-2-cpus
 cpus=2
+
+# 6. Two vCPUs out of time: the alarm lands on one vCPU's thread, that
+# one stops the run and kicks the other (still waiting for its SIPI, or
+# running): both threads end, and the VMM with status 3.
+linux_start budget --cpus 2 --timeout 2 --cmdline "step07=budget panic=-1 quiet"
+linux_end budget
+[ $st -eq 3 ] && [ "$(key budget end)" = over-budget ] || fail "smp-budget-exit-status-$st"
 
 rm -f blk.img kill9.img smp.img ./*.report
 devices=serial,virtio-console,virtio-blk

@@ -41,6 +41,7 @@ hvc0=$(linux hvc0)
 kill9=$(linux kill9)
 panic=$(linux panic)
 smp=$(linux smp)
+budget=$(linux budget)
 # report NAME — NAME.report as lab.sh showed it, one line, space-separated.
 report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/p"; }
 
@@ -248,6 +249,16 @@ done
 expect_match "smp: exit status 0" "$smp" '^\(exit status 0\)$'
 expect_match "smp: the report: two vCPUs, powered off" "$(report smp)" \
 	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk cpus=2 init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 "
+
+# --- Linux: 6. two vCPUs out of time ---------------------------------------------
+expect_match "budget: --timeout 2 stops the run on two vCPUs" "$budget" \
+	'^vmm: stopped the guest: it ran out of its time budget of 2 s \(--timeout\); it was here:$'
+for v in 0 1; do
+	expect_match "budget: vCPU $v's thread kicked out of KVM_RUN and joined" "$budget" \
+		"^vmm: vCPU $v \\(APIC ID $v\\): [0-9]+ exits to the VMM\$"
+done
+expect_match "budget: exit status 3" "$budget" '^\(exit status 3\)$'
+expect_match "budget: the report" "$(report budget)" ' cpus=2 .*end=over-budget status=3 '
 
 # --- bad input, on this host, no KVM needed -------------------------------------
 vmm=$here/build/vmm
