@@ -66,11 +66,14 @@ struct smp_cpu {
 
 struct smp {
 	struct vm *vm;
+	struct smp_cpu *stopper;   /* whose thread stopped the VM (the lock) */
 	unsigned int count;	   /* --cpus */
 	pthread_mutex_t lock;	   /* the thread table (see the top) */
 	pthread_barrier_t created; /* all vCPUs exist before any runs */
 	struct smp_cpu cpus[];
 };
+
+static __thread struct smp_cpu *this_cpu; /* this thread's vCPU */
 
 /* The kick only has to interrupt KVM_RUN: the handler has nothing to do. */
 static void on_kick(int sig)
@@ -90,6 +93,7 @@ void smp_kick_all(struct vm *vm)
 	if (!smp)
 		return; /* a flat guest: one vCPU, this thread's */
 	pthread_mutex_lock(&smp->lock);
+	smp->stopper = this_cpu; /* NULL: not a vCPU's thread */
 	for (unsigned int i = 0; i < smp->count; i++) {
 		struct smp_cpu *c = &smp->cpus[i];
 
@@ -193,6 +197,7 @@ static void *ap_thread(void *opaque)
 	struct smp *smp = c->cpu.vm->smp;
 
 	ap_create(smp, c, c->cpu.id);
+	this_cpu = c;
 	budget_thread(c->cpu.run);
 	pthread_barrier_wait(&smp->created);
 	c->end = vcpu_loop(&c->cpu);
@@ -251,12 +256,14 @@ static void say_vcpus(const struct smp *smp)
  * Run every vCPU until the VM stops: the APs on threads of their own,
  * created, set up and waiting (KVM_MP_STATE_UNINITIALIZED) before the BSP
  * runs; vCPU 0 here.  Returns how the run ended: the first reason any
- * vCPU or device gave.
+ * vCPU or device gave.  vm->run is then the kvm_run page of the vCPU
+ * that stopped the VM, whose exit_reason the report shows.
  */
 enum run_end smp_run(struct vm *vm)
 {
 	struct smp *smp = vm->smp;
 
+	this_cpu = &smp->cpus[0];
 	start_aps(smp);
 	pthread_barrier_wait(&smp->created);
 	for (unsigned int i = 1; i < smp->count; i++)
@@ -269,6 +276,8 @@ enum run_end smp_run(struct vm *vm)
 		if (pthread_join(smp->cpus[i].thread, NULL) != 0)
 			die("pthread_join: vCPU %u", i);
 	say_vcpus(smp);
+	if (smp->stopper) /* the report's last_exit: the exit that ended it */
+		vm->run = smp->stopper->cpu.run;
 	return vm_stopped(vm);
 }
 /* book:end smp_run */

@@ -45,7 +45,7 @@ struct vm {
 	int kvm_fd;		    /* /dev/kvm: system ioctls */
 	int vm_fd;		    /* KVM_CREATE_VM: VM ioctls */
 	int vcpu_fd;		    /* KVM_CREATE_VCPU: vCPU 0's ioctls */
-	struct kvm_run *run;	    /* vCPU 0's: why KVM_RUN returned */
+	struct kvm_run *run; /* vCPU 0's (after Linux's run: the stopper's) */
 	size_t run_size;
 	struct guest_mem mem;	 /* guest-physical 0 is mem.base[0] */
 	struct bus pio, mmio;	 /* the devices: port and MMIO ranges */
