@@ -216,6 +216,34 @@ static void report_failure(struct vcpu *cpu)
 }
 /* book:end failure */
 
+/*
+ * KVM_RUN returned -1 with errno: EAGAIN, an AP got its INIT (run it
+ * again); EINTR, a signal (the budget's alarm, or a kick: the run is
+ * over if either ended it, GUEST_RUNNING if not); anything else is the
+ * VMM's failure.
+ */
+static enum run_end run_interrupted(struct vm *vm)
+{
+	if (errno == EAGAIN)
+		return GUEST_RUNNING;
+	if (errno != EINTR)
+		die_perror("KVM_RUN");
+	if (budget_spent())
+		return GUEST_OVER_BUDGET;
+	return vm_stopped(vm);
+}
+
+/* This vCPU's count is its thread's own; the VM's, every thread's. */
+static void count_exit(struct vcpu *cpu)
+{
+	uint32_t reason = cpu->run->exit_reason;
+
+	cpu->exits++;
+	if (reason < EXIT_REASONS_COUNTED)
+		__atomic_fetch_add(&cpu->vm->exits[reason], 1,
+				   __ATOMIC_RELAXED);
+}
+
 /* book:begin run_loop */
 /*
  * Run one vCPU until the guest halts, calls EXIT, stops in a way it
@@ -236,20 +264,13 @@ enum run_end vcpu_loop(struct vcpu *cpu)
 
 	for (;;) {
 		if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
-			if (errno == EAGAIN)
-				continue; /* an AP got its INIT: run it again */
-			if (errno != EINTR)
-				die_perror("KVM_RUN");
-			if (budget_spent())
-				return GUEST_OVER_BUDGET;
-			if (vm_stopped(vm) != GUEST_RUNNING)
-				return vm_stopped(vm);
+			enum run_end end = run_interrupted(vm);
+
+			if (end != GUEST_RUNNING)
+				return end;
 			continue;
 		}
-		cpu->exits++;
-		if (run->exit_reason < EXIT_REASONS_COUNTED)
-			__atomic_fetch_add(&vm->exits[run->exit_reason], 1,
-					   __ATOMIC_RELAXED);
+		count_exit(cpu);
 
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
