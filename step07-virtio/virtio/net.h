@@ -65,7 +65,7 @@
 /* Work done in one go before the lock is let go (the I/O thread comes
  * back for the rest): bounds the time a vCPU waits for the lock. */
 #define VIRTIO_NET_RX_BATCH 64
-#define VIRTIO_NET_TX_BATCH VIRTQ_SIZE_MAX
+#define VIRTIO_NET_TX_BATCH 64
 
 struct virtio_net_stats {
 	uint64_t tx_packets;  /* written to the backend */
