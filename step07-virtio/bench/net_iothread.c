@@ -120,7 +120,7 @@ static void bench_start(bool iothread)
 	vd_ram_init(&b.vd.ram, RAM);
 	b.vd.irq.set_level = line_set_level;
 	b.irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (virtio_net_init(&b.net, sv[0], mac, &b.vd.ram.mem, &b.vd.irq))
+	if (virtio_net_init(&b.net, sv[0], mac, true, &b.vd.ram.mem, &b.vd.irq))
 		abort();
 	b.vd.t = &b.net.mmio;
 	vd_bring_up(&b.vd, FEATURES, VIRTIO_NET_QUEUES, NUM);

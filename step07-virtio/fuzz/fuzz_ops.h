@@ -53,9 +53,11 @@ enum fz_op {
 #define FZ_F_INDIRECT  0x01
 #define FZ_F_EVENT_IDX 0x02
 #define FZ_F_DEVICE                                                            \
-	0x04		     /* the device's own: blk FLUSH, SEG_MAX, SIZE_MAX;
+	0x04 /* the device's own: blk FLUSH, SEG_MAX, SIZE_MAX;
 				net MAC */
-#define FZ_F_RO		0x08 /* VIRTIO_BLK_F_RO (offered with FZ_DEV_RO) */
+#define FZ_F_RO                                                                \
+	0x08		     /* VIRTIO_BLK_F_RO (offered with FZ_DEV_RO); net:
+				the checksum and TSO offloads */
 #define FZ_F_UNOFFERED	0x10 /* a feature no device offers */
 #define FZ_F_NO_VERSION 0x20 /* leave out VIRTIO_F_VERSION_1 */
 

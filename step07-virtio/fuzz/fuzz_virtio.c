@@ -52,6 +52,7 @@
 #define FZ_BUFS		  24   /* the longest chain REQUEST builds */
 #define NET_BIG_SEG	  4096 /* one buffer, many times: a huge frame */
 #define NET_PEER_SNDBUF	  (4 * VIRTIO_NET_PACKET_MAX)
+#define NET_HEADERS	  8 /* net_tx_bufs' header choices */
 
 enum fz_device { FZ_BLK, FZ_CONSOLE, FZ_NET };
 
@@ -313,6 +314,8 @@ static uint64_t init_features(const struct fz *f, uint8_t choice)
 			    (1ULL << VIRTIO_BLK_F_SIZE_MAX);
 	if ((choice & FZ_F_DEVICE) && f->dev == FZ_NET)
 		features |= 1ULL << VIRTIO_NET_F_MAC;
+	if ((choice & FZ_F_RO) && f->dev == FZ_NET)
+		features |= NET_OFFLOAD_FEATURES;
 	if ((choice & FZ_F_RO) && f->dev == FZ_BLK)
 		features |= 1ULL << VIRTIO_BLK_F_RO;
 	if (choice & FZ_F_UNOFFERED)
@@ -439,7 +442,8 @@ static unsigned int console_bufs(struct fz *f, const struct fz_req *r,
 }
 
 /* A virtio-net transmit chain: [header][frame], the header as type says
- * (short with FZ_L_SHORT_HDR), in one buffer with FZ_L_ANY_LAYOUT, or a
+ * (the offsets from sector, type and size: valid or not), short with
+ * FZ_L_SHORT_HDR, in one buffer with FZ_L_ANY_LAYOUT, or a
  * frame too long for any packet (one buffer given many times); with
  * FZ_L_STATUS_RO a writable buffer at the end, which must be ignored. */
 static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
@@ -449,16 +453,24 @@ static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
 		{ 0, VIRTIO_NET_HDR_GSO_NONE },
 		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE },
 		{ VIRTIO_NET_HDR_F_DATA_VALID, VIRTIO_NET_HDR_GSO_NONE },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4 },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6 },
 		{ 0, VIRTIO_NET_HDR_GSO_TCPV4 },
-		{ 0, VIRTIO_NET_HDR_GSO_UDP },
-		{ 0, VIRTIO_NET_HDR_GSO_ECN },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		  VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN },
 	};
+	const uint8_t *h = headers[r->type % NET_HEADERS];
 	uint32_t hdr_len = (r->layout & FZ_L_SHORT_HDR) ? 8 : 12;
 	uint32_t frame = r->size * 8u + r->sector;
 	struct virtio_net_hdr_v1 hdr = {
-		.flags = headers[r->type % 6][0],
-		.gso_type = headers[r->type % 6][1],
-		.num_buffers = htole16(r->sector),
+		.flags = h[0],
+		.gso_type = h[1],
+		.hdr_len = htole16(r->sector * 4u),
+		.gso_size = htole16(r->size * 8u),
+		.csum_start = htole16(r->sector),
+		.csum_offset = htole16(r->type / NET_HEADERS),
+		.num_buffers = htole16(r->segments),
 	};
 	bool merge = r->layout & FZ_L_ANY_LAYOUT;
 	unsigned int n = 0;
@@ -679,7 +691,7 @@ static bool start_net(struct fz *f)
 		return false;
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	peer = sv[1];
-	if (virtio_net_init(&net, sv[0], net_mac, &f->mem, &f->irq))
+	if (virtio_net_init(&net, sv[0], net_mac, true, &f->mem, &f->irq))
 		return false;
 	f->t = &net.mmio;
 	return true;

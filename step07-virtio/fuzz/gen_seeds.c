@@ -159,8 +159,19 @@ static void packet(struct seed *s, uint16_t len, uint8_t seed)
 	PUT(s, FZ_PACKET, (uint8_t)len, (uint8_t)(len >> 8), seed);
 }
 
-/* virtio-net header choices of fuzz_virtio.c's net_tx_bufs(). */
-enum { PLAIN, NEEDS_CSUM, DATA_VALID, GSO_TCPV4, GSO_UDP, GSO_ECN };
+/* virtio-net header choices of fuzz_virtio.c's net_tx_bufs(); a type
+ * of choice + 8 * k puts k in csum_offset. */
+enum {
+	PLAIN,
+	NEEDS_CSUM,
+	DATA_VALID,
+	TSO4,
+	TSO6,
+	GSO_NO_CSUM,
+	GSO_UDP,
+	GSO_ECN
+};
+#define CSUM_AT(k) (8 * (k)) /* csum_offset k */
 
 /* virtio-net: buffers and packets both ways, then every bad chain. */
 static void seeds_net(const char *dir)
@@ -180,11 +191,30 @@ static void seeds_net(const char *dir)
 	PUT(&s, FZ_MMIO_READ, 0x00, 0x01, 1); /* the MAC's first octet */
 	write_seed(dir, "net-traffic", &s);
 
+	/* Offloads: TSO and checksums out, a GSO packet in, bad offsets. */
+	s.len = 0;
+	PUT(&s, FZ_DEV_NET);
+	init(&s, FZ_F_RO, 6);
+	request(&s, 0, 0, 2, 255, 0); /* receive buffers of 2040 */
+	request(&s, TSO4 + CSUM_AT(16), 34, 1, 250, FZ_L_QUEUE_1);
+	request(&s, TSO6 + CSUM_AT(16), 54, 1, 250, FZ_L_QUEUE_1);
+	request(&s, NEEDS_CSUM + CSUM_AT(6), 34, 1, 20, FZ_L_QUEUE_1);
+	request(&s, NEEDS_CSUM + CSUM_AT(31), 255, 1, 1, FZ_L_QUEUE_1);
+	request(&s, TSO4 + CSUM_AT(0), 200, 1, 1, FZ_L_QUEUE_1); /* hdr_len */
+	request(&s, GSO_UDP, 34, 1, 100, FZ_L_QUEUE_1);
+	request(&s, GSO_ECN + CSUM_AT(16), 34, 1, 100, FZ_L_QUEUE_1);
+	PUT(&s, FZ_INPUT, 30, 0x01, 0x01, 54, 0, 0xa8, 0x05, 34, 0, 16, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	PUT(&s, FZ_INPUT, 30, 0x01, 0x03, 74, 0, 0x94, 0x05, 54, 0, 16, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	request(&s, 0, 0, 1, 255, 0);
+	write_seed(dir, "net-offloads", &s);
+
 	s.len = 0;
 	PUT(&s, FZ_DEV_NET);
 	init(&s, 0, 6); /* 64 descriptors: room for the big frame */
 	request(&s, NEEDS_CSUM, 0, 1, 8, FZ_L_QUEUE_1);
-	request(&s, GSO_TCPV4, 0, 1, 8, FZ_L_QUEUE_1);
+	request(&s, GSO_NO_CSUM, 0, 1, 8, FZ_L_QUEUE_1);
 	request(&s, GSO_ECN, 0, 1, 8, FZ_L_QUEUE_1);
 	request(&s, PLAIN, 5, 0, 0, FZ_L_QUEUE_1); /* a runt */
 	request(&s, PLAIN, 0, 1, 8, FZ_L_QUEUE_1 | FZ_L_WILD_SECTOR); /* big */

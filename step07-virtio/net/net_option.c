@@ -40,6 +40,7 @@
 #define FNV1A_64_PRIME	0x100000001b3ULL
 #define BACKEND_TAP	"tap"
 #define SETTING_MAC	"mac="
+#define SETTING_OFFLOAD "offload="
 
 static int refuse(char *err, size_t err_size, const char *fmt, ...)
 {
@@ -136,21 +137,42 @@ static int parse_backend(const char *text, struct net_option *opt, char *err,
 	return 0;
 }
 
-/* A setting after the backend: mac=XX:XX:XX:XX:XX:XX, once. */
-static int parse_setting(const char *text, struct net_option *opt, char *err,
+/* offload=on or offload=off. */
+static int parse_offload(const char *value, struct net_option *opt, char *err,
 			 size_t err_size)
 {
-	size_t len = strlen(SETTING_MAC);
+	if (strcmp(value, "on") && strcmp(value, "off"))
+		return refuse(err, err_size, "offload='%s': on or off", value);
+	opt->no_offloads = !strcmp(value, "off");
+	return 0;
+}
 
+/* A setting after the backend: mac=XX:XX:XX:XX:XX:XX or offload=on|off,
+ * each once. */
+static int parse_setting(const char *text, struct net_option *opt,
+			 unsigned int *seen, char *err, size_t err_size)
+{
+	static const char *const names[] = { SETTING_MAC, SETTING_OFFLOAD };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		size_t len = strlen(names[i]);
+
+		if (strncmp(text, names[i], len) != 0)
+			continue;
+		if (*seen & (1u << i))
+			return refuse(err, err_size, "%s is given twice",
+				      names[i]);
+		*seen |= 1u << i;
+		if (i == 0) {
+			opt->mac_given = true;
+			return parse_mac(text + len, opt->mac, err, err_size);
+		}
+		return parse_offload(text + len, opt, err, err_size);
+	}
 	if (!*text)
 		return refuse(err, err_size, "an empty setting after ','");
-	if (strncmp(text, SETTING_MAC, len) != 0)
-		return refuse(err, err_size,
-			      "unknown setting '%s' (known: mac=)", text);
-	if (opt->mac_given)
-		return refuse(err, err_size, "mac= is given twice");
-	opt->mac_given = true;
-	return parse_mac(text + len, opt->mac, err, err_size);
+	return refuse(err, err_size,
+		      "unknown setting '%s' (known: mac=, offload=)", text);
 }
 
 /* book:begin net_option_parse */
@@ -163,6 +185,7 @@ int net_option_parse(const char *text, struct net_option *opt, char *err,
 		     size_t err_size)
 {
 	char copy[NET_OPTION_MAX + 1], *rest, *item;
+	unsigned int seen = 0;
 	int res;
 
 	memset(opt, 0, sizeof(*opt));
@@ -175,7 +198,7 @@ int net_option_parse(const char *text, struct net_option *opt, char *err,
 	res = parse_backend(item, opt, err, err_size);
 	while (res == 0 && rest) {
 		item = strsep(&rest, ",");
-		res = parse_setting(item, opt, err, err_size);
+		res = parse_setting(item, opt, &seen, err, err_size);
 	}
 	return res;
 }

@@ -8,6 +8,8 @@
  *	                     configured beforehand), or a new one
  *	... ,mac=XX:XX:XX:XX:XX:XX   the card's address (default: derived
  *	                     from the interface's name, net_mac_from_name)
+ *	... ,offload=off     offer the guest no checksum or TSO offload
+ *	                     (default on: the tap does that work)
  *
  * Runs: userspace (the VMM), while it reads its command line (cli.c).
  * Spec: IEEE 802 MAC addresses (the I/G and U/L bits of the first
@@ -28,6 +30,7 @@ struct net_option {
 	char ifname[IFNAMSIZ]; /* "": the kernel chooses */
 	bool mac_given;
 	uint8_t mac[ETH_ALEN];
+	bool no_offloads; /* offload=off */
 };
 
 int net_option_parse(const char *text, struct net_option *opt, char *err,

@@ -13,24 +13,35 @@
  * Up Receive Buffers", "Processing of Incoming Packets"; "Message
  * Framing".
  *
- * What we offer: VIRTIO_NET_F_MAC and nothing else of the network
- * device's (the transport adds VERSION_1, INDIRECT_DESC, EVENT_IDX).  No
- * checksum or segmentation offload, no mergeable receive buffers, no
- * control queue.  So every packet is a plain Ethernet frame of at most
- * the guest's MTU plus its Ethernet header, checksummed by whoever made
- * it, and the 12-byte header in front of it says nothing:
- * - transmit: the tap is told to expect a header (IFF_VNET_HDR, size 12),
- *   and gets one we write ourselves, all zeros ("no checksum to finish,
- *   not GSO").  The guest's header is read and checked, never forwarded:
- *   its fields are the guest's to fill only for offloads we did not
- *   offer.
- * - receive: the tap puts a header in front of each packet; the tap was
- *   told we take no offload (TUNSETOFFLOAD 0), so it finished every
- *   checksum and segment itself, and at most it says DATA_VALID.  The
- *   guest gets a header we write: flags 0 ("If VIRTIO_NET_F_GUEST_CSUM
- *   is not negotiated, the device MUST set flags to zero"), gso_type
- *   NONE, num_buffers 1 ("If VIRTIO_NET_F_MRG_RXBUF has not been
- *   negotiated, the device MUST set num_buffers to 1").
+ * What we offer: VIRTIO_NET_F_MAC; and, unless the VMM says otherwise
+ * (virtio_net_init's offloads), the offloads a tap can do for us: the
+ * checksum and TCP segmentation (TSO) of the guest's packets
+ * (VIRTIO_NET_F_CSUM, HOST_TSO4, HOST_TSO6) and of the guest's incoming
+ * ones (VIRTIO_NET_F_GUEST_CSUM, GUEST_TSO4, GUEST_TSO6).  Not UFO, USO
+ * or ECN; no mergeable receive buffers (a guest that takes GUEST_TSO
+ * posts buffers big enough for 64 KiB packets, Linux's "big packets");
+ * no control queue.  The transport adds VERSION_1, INDIRECT_DESC and
+ * EVENT_IDX.  An offload counts only with the one it requires ("Feature
+ * bit requirements": HOST_TSO4 requires CSUM, GUEST_TSO4 GUEST_CSUM...).
+ *
+ * The 12-byte header in front of every packet is how the offloads travel,
+ * and the tap speaks it too (IFF_VNET_HDR), so it is mostly passed on;
+ * but never unread:
+ * - transmit: the guest's header is copied and checked (below); the tap
+ *   gets our copy, with only what was negotiated: NEEDS_CSUM and its two
+ *   offsets, the GSO type and size, hdr_len no longer than the packet,
+ *   num_buffers 0.  Flag bits we do not act on are dropped ("The device
+ *   MUST ignore flag bits that it does not recognize"): a guest cannot
+ *   tell the host that a checksum is valid (DATA_VALID) and be believed.
+ * - receive: at DRIVER_OK the tap is told which offloads the guest takes
+ *   (TUNSETOFFLOAD); its header then asks for nothing more.  The guest
+ *   gets it with flags and GSO fields as negotiated ("If
+ *   VIRTIO_NET_F_GUEST_CSUM is not negotiated, the device MUST set flags
+ *   to zero") and num_buffers 1 ("If VIRTIO_NET_F_MRG_RXBUF has not been
+ *   negotiated, the device MUST set num_buffers to 1").  A packet read
+ *   before a renegotiation that asks for more is dropped (rx_bad_header).
+ * With no offload negotiated every packet is a plain, checksummed
+ * Ethernet frame and both headers are all zeros but num_buffers.
  *
  * What a hostile or broken driver gets (the spec says what a driver must
  * not do; what the device answers is ours to decide):
@@ -41,14 +52,14 @@
  *   header and a packet): nothing in it can be understood or answered;
  *   the queue is broken (VIRTQ_ERR_FRAMING) and the device needs a
  *   reset, as QEMU's virtio-net does ("virtio-net header incorrect");
- * - a transmit header asking for an offload we did not offer
- *   (VIRTIO_NET_HDR_F_NEEDS_CSUM: "If VIRTIO_NET_F_CSUM is not
- *   negotiated, the driver MUST set flags to zero"; a gso_type other than
- *   VIRTIO_NET_HDR_GSO_NONE: "otherwise the driver MUST NOT set
- *   gso_type"): its packet would leave with a wrong checksum or larger
- *   than the MTU; dropped and counted (tx_offload).  Flag bits we do not
- *   act on are ignored ("The device MUST ignore flag bits that it does
- *   not recognize");
+ * - a transmit header asking for an offload not negotiated
+ *   (VIRTIO_NET_HDR_F_NEEDS_CSUM without CSUM: "If VIRTIO_NET_F_CSUM is
+ *   not negotiated, the driver MUST set flags to zero"; a GSO type
+ *   without its HOST_TSO feature: "otherwise the driver MUST NOT set
+ *   gso_type"), or one that cannot be done: a checksum to be stored past
+ *   the packet's end, GSO without NEEDS_CSUM or with gso_size 0, a GSO
+ *   type we never offer (UDP, ECN): its packet would leave with a wrong
+ *   checksum or larger than the MTU; dropped and counted (tx_bad_header);
  * - a packet shorter than an Ethernet header, or longer than
  *   VIRTIO_NET_PACKET_MAX: dropped and counted (tx_runts, tx_oversize);
  *   the chain is used, with length 0, like every transmit chain;
@@ -66,8 +77,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/if_tun.h>
 #include <linux/virtio_ids.h>
 
 #include "net.h"
@@ -75,10 +88,62 @@
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == 12,
 	       "with VIRTIO_F_VERSION_1 the header is 12 bytes");
 
+#define NET_OFFLOAD_FEATURES                                                   \
+	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |     \
+	 (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) |                                   \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO6))
+
+/* The checksum's own size: csum_offset points at 16 bits. */
+#define NET_CSUM_LEN sizeof(uint16_t)
+
 static uint64_t net_features(void *dev)
 {
-	(void)dev;
-	return 1ULL << VIRTIO_NET_F_MAC;
+	struct virtio_net *net = dev;
+
+	return (1ULL << VIRTIO_NET_F_MAC) |
+	       (net->offloads ? NET_OFFLOAD_FEATURES : 0);
+}
+
+static bool has(uint64_t features, unsigned int bit)
+{
+	return features & (1ULL << bit);
+}
+
+/* book:begin net_offloads */
+/* What the negotiated features allow, each offload only with the one it
+ * requires ("Feature bit requirements"). */
+static struct virtio_net_offloads offloads_of(uint64_t f)
+{
+	bool csum = has(f, VIRTIO_NET_F_CSUM);
+	bool guest_csum = has(f, VIRTIO_NET_F_GUEST_CSUM);
+
+	return (struct virtio_net_offloads){
+		.tx_csum = csum,
+		.tx_tso4 = csum && has(f, VIRTIO_NET_F_HOST_TSO4),
+		.tx_tso6 = csum && has(f, VIRTIO_NET_F_HOST_TSO6),
+		.rx_csum = guest_csum,
+		.rx_tso4 = guest_csum && has(f, VIRTIO_NET_F_GUEST_TSO4),
+		.rx_tso6 = guest_csum && has(f, VIRTIO_NET_F_GUEST_TSO6),
+	};
+}
+
+/* What the tap may hand us (TUNSETOFFLOAD): what the guest takes. */
+unsigned int virtio_net_tun_offloads(const struct virtio_net_offloads *o)
+{
+	return (o->rx_csum ? TUN_F_CSUM : 0) | (o->rx_tso4 ? TUN_F_TSO4 : 0) |
+	       (o->rx_tso6 ? TUN_F_TSO6 : 0);
+}
+/* book:end net_offloads */
+
+/* Tell the tap.  A backend that is no tap (a socketpair) has no such
+ * setting: its peer is the test, which sends what it likes. */
+static void backend_set_offloads(struct virtio_net *net)
+{
+	unsigned int flags = virtio_net_tun_offloads(&net->offload);
+
+	if (ioctl(net->backend_fd, TUNSETOFFLOAD, flags) < 0 && errno != ENOTTY)
+		net->stats.backend_errors++;
 }
 
 /* mac: valid since VIRTIO_NET_F_MAC is offered; the rest only exists
@@ -135,15 +200,47 @@ static enum backend_read backend_read(struct virtio_net *net)
 	return BACKEND_PACKET;
 }
 
-/* The header the guest sees: no offload, one buffer. */
-static void rx_header(struct virtio_net *net)
+/* Is GSO type gso one the guest takes? */
+static bool rx_gso_ok(const struct virtio_net_offloads *o, uint8_t gso)
 {
+	return gso == VIRTIO_NET_HDR_GSO_NONE ||
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV4 && o->rx_tso4) ||
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV6 && o->rx_tso6);
+}
+
+/*
+ * The tap's header, made the guest's: flags and GSO as negotiated, one
+ * buffer.  Returns false for a packet the guest did not agree to take
+ * (read before a renegotiation): it cannot be delivered.
+ */
+static bool rx_header(struct virtio_net *net)
+{
+	const struct virtio_net_offloads *o = &net->offload;
 	struct virtio_net_hdr_v1 hdr;
 
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	memcpy(&hdr, net->rx_packet, sizeof(hdr));
+	if (((hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !o->rx_csum) ||
+	    !rx_gso_ok(o, hdr.gso_type))
+		return false;
+	hdr.flags &= o->rx_csum ? VIRTIO_NET_HDR_F_NEEDS_CSUM |
+					  VIRTIO_NET_HDR_F_DATA_VALID
+				: 0;
+	if (!(hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		hdr.csum_start = hdr.csum_offset = 0;
+	if (hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		hdr.hdr_len = hdr.gso_size = 0;
 	hdr.num_buffers = htole16(1);
 	memcpy(net->rx_packet, &hdr, sizeof(hdr));
+	return true;
+}
+
+static void count_offloads(uint64_t *csum, uint64_t *gso,
+			   const struct virtio_net_hdr_v1 *hdr)
+{
+	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		(*csum)++;
+	if (hdr->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		(*gso)++;
 }
 
 /* book:begin net_receive */
@@ -157,6 +254,10 @@ static bool rx_deliver(struct virtio_net *net, struct virtq *q)
 {
 	struct virtq_chain *chain = &net->rx_chain;
 
+	if (!rx_header(net)) {
+		net->stats.rx_bad_header++;
+		return true;
+	}
 	if (virtq_pop(q, chain) <= 0)
 		return false;
 	if (chain->writable_bytes < VIRTIO_NET_HDR_SIZE) {
@@ -168,9 +269,10 @@ static bool rx_deliver(struct virtio_net *net, struct virtq *q)
 		net->stats.rx_too_big++;
 		return true;
 	}
-	rx_header(net);
 	virtq_chain_write(chain, 0, net->rx_packet, net->rx_len);
 	virtq_push(q, chain, net->rx_len);
+	count_offloads(&net->stats.rx_csum, &net->stats.rx_gso,
+		       (const struct virtio_net_hdr_v1 *)net->rx_packet);
 	net->stats.rx_packets++;
 	net->stats.rx_bytes += net->rx_len - VIRTIO_NET_HDR_SIZE;
 	return true;
@@ -218,18 +320,49 @@ static int backend_write(struct virtio_net *net, const struct iovec *iov,
 	return done == (ssize_t)len ? 0 : -1;
 }
 
-/* Is the guest's header one we can honour without offloads? */
-static bool tx_header_ok(const struct virtio_net_hdr_v1 *hdr)
+/* Is GSO type gso one the guest may ask of us? */
+static bool tx_gso_ok(const struct virtio_net_offloads *o, uint8_t gso)
 {
-	return !(hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-	       hdr->gso_type == VIRTIO_NET_HDR_GSO_NONE;
+	return (gso == VIRTIO_NET_HDR_GSO_TCPV4 && o->tx_tso4) ||
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV6 && o->tx_tso6);
+}
+
+/*
+ * Check the guest's header (our copy) for a packet of len bytes, and
+ * make it the tap's: only what was negotiated and can be done.  Returns
+ * false if the packet must be dropped.
+ */
+static bool tx_header(const struct virtio_net *net,
+		      struct virtio_net_hdr_v1 *hdr, uint64_t len)
+{
+	const struct virtio_net_offloads *o = &net->offload;
+	bool csum = hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	bool gso = hdr->gso_type != VIRTIO_NET_HDR_GSO_NONE;
+
+	if (csum && (!o->tx_csum || (uint64_t)le16toh(hdr->csum_start) +
+						    le16toh(hdr->csum_offset) +
+						    NET_CSUM_LEN >
+					    len))
+		return false;
+	if (gso && (!tx_gso_ok(o, hdr->gso_type) || !csum ||
+		    le16toh(hdr->gso_size) == 0))
+		return false;
+	hdr->flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	if (!csum)
+		hdr->csum_start = hdr->csum_offset = 0;
+	if (!gso)
+		hdr->hdr_len = hdr->gso_size = 0;
+	if (le16toh(hdr->hdr_len) > len)
+		hdr->hdr_len = htole16((uint16_t)len);
+	hdr->num_buffers = 0;
+	return true;
 }
 
 /* book:begin net_transmit */
 /*
  * Send the packet of one transmit chain: the header is checked (a copy:
  * the guest can change its own while we look), the packet goes straight
- * from guest memory to the backend behind our own header.
+ * from guest memory to the backend behind our checked copy.
  */
 static void tx_packet(struct virtio_net *net, const struct virtq_chain *chain)
 {
@@ -238,8 +371,8 @@ static void tx_packet(struct virtio_net *net, const struct virtq_chain *chain)
 	unsigned int n;
 
 	virtq_chain_read(chain, 0, &hdr, sizeof(hdr));
-	if (!tx_header_ok(&hdr)) {
-		net->stats.tx_offload++;
+	if (!tx_header(net, &hdr, len)) {
+		net->stats.tx_bad_header++;
 		return;
 	}
 	if (len < ETH_HLEN || len > VIRTIO_NET_PACKET_MAX) {
@@ -249,6 +382,7 @@ static void tx_packet(struct virtio_net *net, const struct virtq_chain *chain)
 			net->stats.tx_oversize++;
 		return;
 	}
+	net->tx_hdr = hdr;
 	net->tx_iov[0].iov_base = &net->tx_hdr;
 	net->tx_iov[0].iov_len = VIRTIO_NET_HDR_SIZE;
 	n = virtq_chain_slice(chain, false, VIRTIO_NET_HDR_SIZE, len,
@@ -257,6 +391,7 @@ static void tx_packet(struct virtio_net *net, const struct virtq_chain *chain)
 		net->stats.tx_errors++;
 		return;
 	}
+	count_offloads(&net->stats.tx_csum, &net->stats.tx_gso, &hdr);
 	net->stats.tx_packets++;
 	net->stats.tx_bytes += len;
 }
@@ -306,22 +441,26 @@ static void net_notify(void *dev, struct virtq *q, unsigned int index)
 	rx_work(net);
 }
 
-/* Live: a packet that waited for the driver can go. */
+/* Live: the offloads are settled, and a packet that waited can go. */
 static void net_driver_ok(void *dev, uint64_t features)
 {
 	struct virtio_net *net = dev;
 
-	(void)features;
+	net->offload = offloads_of(features & net_features(net));
+	backend_set_offloads(net);
 	if (net->iothread)
 		kick_iothread(net, VIRTIO_NET_RXQ);
 	else
 		rx_work(net);
 }
 
-/* Nothing negotiated to forget; a waiting packet stays for later. */
+/* No offload until renegotiated; a waiting packet stays for later. */
 static void net_reset(void *dev)
 {
-	(void)dev;
+	struct virtio_net *net = dev;
+
+	memset(&net->offload, 0, sizeof(net->offload));
+	backend_set_offloads(net);
 }
 
 static const struct virtio_device_ops virtio_net_ops = {
@@ -410,13 +549,15 @@ static void close_kick_fds(struct virtio_net *net)
 
 /*
  * Set up the device on backend_fd (a tap, or one end of a socketpair),
- * with the MAC address the guest will use.  The device makes the
+ * with the MAC address the guest will use, offering the tap's offloads
+ * if offloads (net/tap.c leaves them off until DRIVER_OK says which the
+ * guest takes).  The device makes the
  * descriptor non-blocking and, on success, owns it: virtio_net_exit
  * closes it.  Returns 0 or -errno.
  */
 int virtio_net_init(struct virtio_net *net, int backend_fd,
-		    const uint8_t mac[ETH_ALEN], const struct guest_mem *mem,
-		    struct irq_line *irq)
+		    const uint8_t mac[ETH_ALEN], bool offloads,
+		    const struct guest_mem *mem, struct irq_line *irq)
 {
 	int flags = fcntl(backend_fd, F_GETFL), err;
 
@@ -432,6 +573,7 @@ int virtio_net_init(struct virtio_net *net, int backend_fd,
 		}
 	}
 	net->backend_fd = backend_fd;
+	net->offloads = offloads;
 	memcpy(net->mac, mac, ETH_ALEN);
 	err = virtio_mmio_init(&net->mmio, &virtio_net_ops, net, mem, irq);
 	if (err)

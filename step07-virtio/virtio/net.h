@@ -21,7 +21,7 @@
  * The VMM creates one per --net option (see NET-INTEGRATION.md):
  *
  *	fd = tap_open(...);                     (net/tap.h)
- *	err = virtio_net_init(&net, fd, mac, &mem, &irq);
+ *	err = virtio_net_init(&net, fd, mac, true, &mem, &irq);
  *	bus_register(&mmio_bus, base, VIRTIO_MMIO_SIZE, virtio_mmio_access,
  *		     &net.mmio, "virtio-net");
  *	kvm_ioeventfd_assign(...net.kick_fd[q]...) for q = RXQ, TXQ;
@@ -68,19 +68,30 @@
 #define VIRTIO_NET_TX_BATCH 64
 
 struct virtio_net_stats {
-	uint64_t tx_packets;  /* written to the backend */
-	uint64_t tx_bytes;    /* their bytes, headers excluded */
-	uint64_t tx_offload;  /* asked for an offload not negotiated: dropped */
-	uint64_t tx_runts;    /* shorter than an Ethernet header: dropped */
-	uint64_t tx_oversize; /* longer than VIRTIO_NET_PACKET_MAX: dropped */
-	uint64_t tx_errors;   /* the backend refused them: dropped */
-	uint64_t rx_packets;  /* put into the guest's receive buffers */
-	uint64_t rx_bytes;    /* their bytes, headers excluded */
-	uint64_t rx_too_big;  /* larger than the receive buffer: dropped */
-	uint64_t rx_runts;    /* from the backend, too short: dropped */
-	uint64_t rx_oversize; /* from the backend, too long: dropped */
-	uint64_t rx_waits;    /* a packet waited for receive buffers */
+	uint64_t tx_packets;	/* written to the backend */
+	uint64_t tx_bytes;	/* their bytes, headers excluded */
+	uint64_t tx_csum;	/* of them, checksum left to the host */
+	uint64_t tx_gso;	/* of them, segmented by the host (TSO) */
+	uint64_t tx_bad_header; /* an offload not negotiated: dropped */
+	uint64_t tx_runts;	/* shorter than an Ethernet header: dropped */
+	uint64_t tx_oversize;	/* longer than VIRTIO_NET_PACKET_MAX: dropped */
+	uint64_t tx_errors;	/* the backend refused them: dropped */
+	uint64_t rx_packets;	/* put into the guest's receive buffers */
+	uint64_t rx_bytes;	/* their bytes, headers excluded */
+	uint64_t rx_csum;	/* of them, checksum left to the guest */
+	uint64_t rx_gso;	/* of them, not segmented (GUEST_TSO) */
+	uint64_t rx_bad_header; /* an offload the guest did not take: dropped */
+	uint64_t rx_too_big;	/* larger than the receive buffer: dropped */
+	uint64_t rx_runts;	/* from the backend, too short: dropped */
+	uint64_t rx_oversize;	/* from the backend, too long: dropped */
+	uint64_t rx_waits;	/* a packet waited for receive buffers */
 	uint64_t backend_errors; /* the backend failed or closed */
+};
+
+/* The offloads in force: negotiated, each with the one it requires. */
+struct virtio_net_offloads {
+	bool tx_csum, tx_tso4, tx_tso6; /* the host finishes the guest's */
+	bool rx_csum, rx_tso4, rx_tso6; /* the guest takes them unfinished */
 };
 
 struct virtio_net {
@@ -88,6 +99,8 @@ struct virtio_net {
 	int backend_fd;		 /* the tap: non-blocking, ours */
 	bool backend_gone;	 /* it failed: no more reading */
 	uint8_t mac[ETH_ALEN];
+	bool offloads; /* offer them (NET_OFFLOAD_FEATURES) */
+	struct virtio_net_offloads offload; /* in force since DRIVER_OK */
 	int kick_fd[VIRTIO_NET_QUEUES]; /* eventfds: QueueNotify, per queue */
 	bool iothread;			/* attached: work runs there */
 
@@ -108,8 +121,9 @@ struct virtio_net {
 };
 
 int virtio_net_init(struct virtio_net *net, int backend_fd,
-		    const uint8_t mac[ETH_ALEN], const struct guest_mem *mem,
-		    struct irq_line *irq);
+		    const uint8_t mac[ETH_ALEN], bool offloads,
+		    const struct guest_mem *mem, struct irq_line *irq);
+unsigned int virtio_net_tun_offloads(const struct virtio_net_offloads *o);
 int virtio_net_attach(struct virtio_net *net, struct iothread *io);
 void virtio_net_exit(struct virtio_net *net);
 

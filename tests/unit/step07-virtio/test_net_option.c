@@ -97,6 +97,19 @@ START_TEST(bad_interface_names)
 }
 END_TEST
 
+/* The offloads are on unless offload=off. */
+START_TEST(tap_with_or_without_offloads)
+{
+	ck_assert_int_eq(parse("tap=t0"), 0);
+	ck_assert(!opt.no_offloads);
+	ck_assert_int_eq(parse("tap=t0,offload=off,mac=02:00:00:00:00:07"), 0);
+	ck_assert(opt.no_offloads);
+	ck_assert_uint_eq(opt.mac[5], 7);
+	ck_assert_int_eq(parse("tap,offload=on"), 0);
+	ck_assert(!opt.no_offloads);
+}
+END_TEST
+
 START_TEST(bad_macs)
 {
 	assert_refused(
@@ -125,10 +138,12 @@ END_TEST
 START_TEST(bad_settings)
 {
 	assert_refused("tap,vhost=on",
-		       "unknown setting 'vhost=on' (known: mac=)");
+		       "unknown setting 'vhost=on' (known: mac=, offload=)");
 	assert_refused("tap,", "an empty setting after ','");
 	assert_refused("tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02",
 		       "mac= is given twice");
+	assert_refused("tap,offload=no", "offload='no': on or off");
+	assert_refused("tap,offload=off,offload=on", "offload= is given twice");
 }
 END_TEST
 
@@ -172,6 +187,7 @@ int main(void)
 	tcase_add_test(tc, tap_with_a_mac);
 	tcase_add_test(tc, other_backends_are_refused);
 	tcase_add_test(tc, bad_interface_names);
+	tcase_add_test(tc, tap_with_or_without_offloads);
 	tcase_add_test(tc, bad_macs);
 	tcase_add_test(tc, bad_settings);
 	tcase_add_test(tc, option_too_long);

@@ -42,6 +42,13 @@
 #define F_EVENT_IDX (1ULL << VIRTIO_RING_F_EVENT_IDX)
 #define F_MAC	    (1ULL << VIRTIO_NET_F_MAC)
 #define FEATURES    (F_VERSION_1 | F_INDIRECT | F_MAC)
+#define F(bit)	    (1ULL << VIRTIO_NET_F_##bit)
+#define F_OFFLOADS                                                             \
+	(F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |               \
+	 F(GUEST_TSO4) | F(GUEST_TSO6))
+#define BIG_BUF	    (HDR + 65550)   /* Linux's "big packets" buffer */
+#define TCP_CSUM_AT 16		    /* the checksum in a TCP header */
+#define IPV4_TCP    (ETH_HLEN + 20) /* where TCP starts after IPv4 */
 #define STATUS_LIVE 0x0f /* ACKNOWLEDGE | DRIVER | FEATURES_OK | DRIVER_OK */
 #define CONFIG_MAC                                                             \
 	(VIRTIO_MMIO_CONFIG + offsetof(struct virtio_net_config, mac))
@@ -53,6 +60,7 @@ static struct virtio_net net;
 static struct vd_ring *rxq = &vd.rings[VIRTIO_NET_RXQ];
 static struct vd_ring *txq = &vd.rings[VIRTIO_NET_TXQ];
 static int peer = -1; /* the host's end of the "tap" */
+static int sv_other[2];
 static uint8_t frame[VIRTIO_NET_PACKET_MAX + 2], got[2 * 65536 + 64];
 
 /* An Ethernet frame of len bytes: to the guest, byte i of the payload
@@ -79,7 +87,8 @@ static void setup(void)
 	peer = sv[1];
 	vd_init(&vd, RAM);
 	ck_assert_int_eq(
-		virtio_net_init(&net, sv[0], mac, &vd.ram.mem, &vd.irq), 0);
+		virtio_net_init(&net, sv[0], mac, true, &vd.ram.mem, &vd.irq),
+		0);
 	vd.t = &net.mmio;
 	vd_bring_up(&vd, FEATURES, VIRTIO_NET_QUEUES, NUM);
 }
@@ -91,14 +100,23 @@ static void teardown(void)
 	vd_ram_free(&vd.ram);
 }
 
-/* The host sends [header with flags][frame] into the tap. */
+/* The host sends [header][frame] into the tap. */
+static void peer_send_hdr(const struct virtio_net_hdr_v1 *hdr,
+			  const uint8_t *data, size_t len)
+{
+	struct iovec iov[2] = { { (void *)hdr, HDR }, { (void *)data, len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	int size = 4 * BIG_BUF;
+
+	setsockopt(peer, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	ck_assert_int_eq(sendmsg(peer, &msg, 0), (ssize_t)(HDR + len));
+}
+
 static void peer_send(const uint8_t *data, size_t len, uint8_t flags)
 {
 	struct virtio_net_hdr_v1 hdr = { .flags = flags };
-	struct iovec iov[2] = { { &hdr, HDR }, { (void *)data, len } };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 
-	ck_assert_int_eq(sendmsg(peer, &msg, 0), (ssize_t)(HDR + len));
+	peer_send_hdr(&hdr, data, len);
 }
 
 /* What the tap gave the host, or -1 if nothing. */
@@ -196,8 +214,9 @@ static void assert_needs_reset(enum virtq_error why)
 START_TEST(identity_features_and_config)
 {
 	ck_assert_uint_eq(vd_r32(&vd, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET);
-	ck_assert_uint_eq(vd_device_features(&vd),
-			  F_VERSION_1 | F_INDIRECT | F_EVENT_IDX | F_MAC);
+	ck_assert_uint_eq(vd_device_features(&vd), F_VERSION_1 | F_INDIRECT |
+							   F_EVENT_IDX | F_MAC |
+							   F_OFFLOADS);
 	for (unsigned int i = 0; i < ETH_ALEN; i++)
 		ck_assert_uint_eq(vd_read(&vd, CONFIG_MAC + i, 1), mac[i]);
 	ck_assert_uint_eq(
@@ -218,8 +237,9 @@ START_TEST(init_makes_the_backend_non_blocking)
 			 O_NONBLOCK);
 	ck_assert_int_ge(net.kick_fd[VIRTIO_NET_RXQ], 0);
 	ck_assert_int_ge(net.kick_fd[VIRTIO_NET_TXQ], 0);
-	ck_assert_int_eq(virtio_net_init(&other, -1, mac, &vd.ram.mem, NULL),
-			 -EBADF);
+	ck_assert_int_eq(
+		virtio_net_init(&other, -1, mac, true, &vd.ram.mem, NULL),
+		-EBADF);
 }
 END_TEST
 
@@ -277,7 +297,7 @@ START_TEST(transmit_header_is_not_forwarded)
 
 	transmit_frame(&hdr, make_frame(64, 2), 64);
 	assert_sent(frame, 64);
-	ck_assert_uint_eq(net.stats.tx_offload, 0);
+	ck_assert_uint_eq(net.stats.tx_bad_header, 0);
 }
 END_TEST
 
@@ -294,7 +314,7 @@ START_TEST(transmit_needs_csum_without_the_feature)
 
 	assert_nothing_sent();
 	assert_used(txq, 0, head, 0);
-	ck_assert_uint_eq(net.stats.tx_offload, 1);
+	ck_assert_uint_eq(net.stats.tx_bad_header, 1);
 	ck_assert_uint_eq(net.stats.tx_packets, 0);
 }
 END_TEST
@@ -316,7 +336,7 @@ START_TEST(transmit_gso_without_the_feature)
 		assert_used(txq, (uint16_t)i, head, 0);
 	}
 	assert_nothing_sent();
-	ck_assert_uint_eq(net.stats.tx_offload, 4);
+	ck_assert_uint_eq(net.stats.tx_bad_header, 4);
 }
 END_TEST
 
@@ -671,10 +691,221 @@ START_TEST(traffic_both_ways)
 }
 END_TEST
 
+/* Without offloads the device offers only the MAC. */
+START_TEST(no_offloads_when_the_vmm_says_so)
+{
+	virtio_net_exit(&net);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv_other), 0);
+	ck_assert_int_eq(virtio_net_init(&net, sv_other[0], mac, false,
+					 &vd.ram.mem, &vd.irq),
+			 0);
+	close(sv_other[1]);
+	ck_assert_uint_eq(vd_device_features(&vd),
+			  F_VERSION_1 | F_INDIRECT | F_EVENT_IDX | F_MAC);
+}
+END_TEST
+
+/* The tap is told to hand over only what the guest takes, and TSO only
+ * with the checksum it needs ("Feature bit requirements"). */
+START_TEST(tap_offloads_follow_what_the_guest_takes)
+{
+	struct virtio_net_offloads all = offloads_of(F_OFFLOADS);
+	struct virtio_net_offloads tso_alone =
+		offloads_of(F(GUEST_TSO4) | F(HOST_TSO4) | F(HOST_TSO6));
+	struct virtio_net_offloads csum_only = offloads_of(F(GUEST_CSUM));
+
+	ck_assert_uint_eq(virtio_net_tun_offloads(&all),
+			  TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
+	ck_assert(all.tx_csum && all.tx_tso4 && all.tx_tso6);
+	ck_assert_uint_eq(virtio_net_tun_offloads(&tso_alone), 0);
+	ck_assert(!tso_alone.tx_tso4 && !tso_alone.tx_tso6);
+	ck_assert_uint_eq(virtio_net_tun_offloads(&csum_only), TUN_F_CSUM);
+	ck_assert_uint_eq(virtio_net_tun_offloads(&net.offload), 0); /* none */
+}
+END_TEST
+
+static void setup_offloads(void)
+{
+	setup();
+	vd_bring_up(&vd, FEATURES | F_OFFLOADS, VIRTIO_NET_QUEUES, NUM);
+}
+
+/* A TCP/IPv4 packet's header: checksum at IPV4_TCP + 16. */
+static struct virtio_net_hdr_v1 tcp_hdr(uint8_t gso_type, uint16_t gso_size)
+{
+	return (struct virtio_net_hdr_v1){
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = gso_type,
+		.hdr_len = htole16(IPV4_TCP + 20),
+		.gso_size = htole16(gso_size),
+		.csum_start = htole16(IPV4_TCP),
+		.csum_offset = htole16(TCP_CSUM_AT),
+	};
+}
+
+/* The tap got this header (field by field) and frame. */
+static void assert_sent_hdr(const struct virtio_net_hdr_v1 *want,
+			    const uint8_t *data, size_t len)
+{
+	ck_assert_int_eq(peer_recv(), (ssize_t)(HDR + len));
+	ck_assert_int_eq(memcmp(got, want, HDR), 0);
+	ck_assert_int_eq(memcmp(got + HDR, data, len), 0);
+}
+
+/* CSUM: the header goes to the tap with its offsets; DATA_VALID and
+ * num_buffers do not. */
+START_TEST(transmit_partial_checksum)
+{
+	struct virtio_net_hdr_v1 hdr = tcp_hdr(VIRTIO_NET_HDR_GSO_NONE, 0);
+	struct virtio_net_hdr_v1 want = hdr;
+
+	hdr.flags |= VIRTIO_NET_HDR_F_DATA_VALID;
+	hdr.num_buffers = htole16(3);
+	want.hdr_len = want.gso_size = 0; /* no GSO: no GSO fields */
+	transmit_frame(&hdr, make_frame(200, 30), 200);
+	assert_sent_hdr(&want, frame, 200);
+	ck_assert_uint_eq(net.stats.tx_csum, 1);
+	ck_assert_uint_eq(net.stats.tx_gso, 0);
+}
+END_TEST
+
+/* HOST_TSO4: a 20000-byte TCP packet, for the host to cut into 1448s. */
+START_TEST(transmit_tso4_larger_than_the_mtu)
+{
+	const struct virtio_net_hdr_v1 hdr =
+		tcp_hdr(VIRTIO_NET_HDR_GSO_TCPV4, 1448);
+
+	transmit_frame(&hdr, make_frame(20000, 31), 20000);
+	assert_sent_hdr(&hdr, frame, 20000);
+	ck_assert_uint_eq(net.stats.tx_gso, 1);
+	ck_assert_uint_eq(net.stats.tx_bytes, 20000);
+}
+END_TEST
+
+/* hdr_len is a hint we do not trust: never past the packet's end. */
+START_TEST(transmit_hdr_len_longer_than_the_packet)
+{
+	struct virtio_net_hdr_v1 hdr = tcp_hdr(VIRTIO_NET_HDR_GSO_TCPV6, 1428);
+	struct virtio_net_hdr_v1 want = hdr;
+
+	hdr.hdr_len = htole16(60000);
+	want.hdr_len = htole16(1000);
+	transmit_frame(&hdr, make_frame(1000, 32), 1000);
+	assert_sent_hdr(&want, frame, 1000);
+}
+END_TEST
+
+/* Offload requests that cannot be done: each dropped, counted. */
+START_TEST(transmit_impossible_offloads)
+{
+	struct virtio_net_hdr_v1 bad[5];
+	const size_t len = 1000;
+
+	for (int i = 0; i < 5; i++)
+		bad[i] = tcp_hdr(VIRTIO_NET_HDR_GSO_TCPV4, 1448);
+	bad[0].flags = 0; /* GSO without a checksum to finish */
+	bad[1].gso_size = 0;
+	bad[2].gso_type = VIRTIO_NET_HDR_GSO_UDP; /* never offered */
+	bad[3].gso_type =
+		VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN; /* nor ECN */
+	bad[4].csum_start =
+		htole16(len - TCP_CSUM_AT - 1); /* ends at len + 1 */
+	for (int i = 0; i < 5; i++) {
+		uint16_t head =
+			transmit_frame(&bad[i], make_frame(len, 33), len);
+
+		assert_used(txq, (uint16_t)i, head, 0);
+	}
+	assert_nothing_sent();
+	ck_assert_uint_eq(net.stats.tx_bad_header, 5);
+	bad[4].csum_start = htole16(len - TCP_CSUM_AT - 2); /* ends at len */
+	transmit_frame(&bad[4], frame, len);
+	ck_assert_int_eq(peer_recv(), (ssize_t)(HDR + len));
+}
+END_TEST
+
+/* HOST_TSO4 without CSUM, which it requires: no TSO, no checksum. */
+START_TEST(transmit_tso_without_csum_negotiated)
+{
+	const struct virtio_net_hdr_v1 tso =
+		tcp_hdr(VIRTIO_NET_HDR_GSO_TCPV4, 1448);
+	const struct virtio_net_hdr_v1 csum =
+		tcp_hdr(VIRTIO_NET_HDR_GSO_NONE, 0);
+
+	vd_bring_up(&vd, FEATURES | F(HOST_TSO4), VIRTIO_NET_QUEUES, NUM);
+	transmit_frame(&tso, make_frame(3000, 34), 3000);
+	transmit_frame(&csum, make_frame(300, 34), 300);
+	assert_nothing_sent();
+	ck_assert_uint_eq(net.stats.tx_bad_header, 2);
+}
+END_TEST
+
+/* GUEST_CSUM, GUEST_TSO4: the tap's header reaches the guest as it is,
+ * with num_buffers 1, into a buffer big enough for 64 KiB. */
+START_TEST(receive_gso_packet)
+{
+	struct virtio_net_hdr_v1 hdr = tcp_hdr(VIRTIO_NET_HDR_GSO_TCPV4, 1448);
+	struct virtio_net_hdr_v1 want = hdr;
+	uint64_t gpa;
+	uint16_t head = post_rx(&gpa, BIG_BUF);
+
+	hdr.flags |= VIRTIO_NET_HDR_F_DATA_VALID;
+	want.flags |= VIRTIO_NET_HDR_F_DATA_VALID;
+	want.num_buffers = htole16(1);
+	peer_send_hdr(&hdr, make_frame(60000, 35), 60000);
+	vd_kick(&vd, VIRTIO_NET_RXQ);
+	assert_used(rxq, 0, head, HDR + 60000);
+	ck_assert_int_eq(memcmp(vd_ptr(&vd.ram, gpa), &want, HDR), 0);
+	ck_assert_int_eq(memcmp(vd_ptr(&vd.ram, gpa + HDR), frame, 60000), 0);
+	ck_assert_uint_eq(net.stats.rx_gso, 1);
+	ck_assert_uint_eq(net.stats.rx_csum, 1);
+}
+END_TEST
+
+/* A GSO type the guest did not take: dropped, its buffer kept. */
+START_TEST(receive_gso_the_guest_did_not_take)
+{
+	const struct virtio_net_hdr_v1 v6 =
+		tcp_hdr(VIRTIO_NET_HDR_GSO_TCPV6, 1428);
+	uint64_t gpa;
+	uint16_t head;
+
+	vd_bring_up(&vd, FEATURES | F(GUEST_CSUM) | F(GUEST_TSO4),
+		    VIRTIO_NET_QUEUES, NUM);
+	head = post_rx(&gpa, BIG_BUF);
+	peer_send_hdr(&v6, make_frame(5000, 36), 5000);
+	peer_send(make_frame(100, 37), 100, 0);
+	vd_kick(&vd, VIRTIO_NET_RXQ);
+	ck_assert_uint_eq(net.stats.rx_bad_header, 1);
+	assert_used(rxq, 0, head, HDR + 100);
+}
+END_TEST
+
+/* Read while the guest took checksums, delivered after it stopped: the
+ * packet still needs one, so it is dropped. */
+START_TEST(receive_after_renegotiation_without_offloads)
+{
+	const struct virtio_net_hdr_v1 hdr =
+		tcp_hdr(VIRTIO_NET_HDR_GSO_NONE, 0);
+	uint64_t gpa;
+
+	peer_send_hdr(&hdr, make_frame(300, 38), 300);
+	vd_kick(&vd, VIRTIO_NET_RXQ); /* no buffer: it waits */
+	ck_assert_uint_eq(net.rx_len, HDR + 300);
+	vd_bring_up(&vd, FEATURES, VIRTIO_NET_QUEUES, NUM);
+	post_rx(&gpa, RX_BUF);
+	vd_kick(&vd, VIRTIO_NET_RXQ);
+	ck_assert_uint_eq(net.stats.rx_bad_header, 1);
+	ck_assert_uint_eq(vd_used_idx(rxq), 0);
+	ck_assert_uint_eq(*(uint8_t *)vd_ptr(&vd.ram, gpa), UNTOUCHED);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("virtio_net");
 	TCase *tc = tcase_create("core");
+	TCase *offloads = tcase_create("offloads");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, identity_features_and_config);
@@ -704,6 +935,18 @@ int main(void)
 	tcase_add_test(tc, packet_waits_until_the_device_is_live);
 	tcase_add_test(tc, backend_closed);
 	tcase_add_test(tc, traffic_both_ways);
+	tcase_add_test(tc, no_offloads_when_the_vmm_says_so);
+	tcase_add_test(tc, tap_offloads_follow_what_the_guest_takes);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(offloads, setup_offloads, teardown);
+	tcase_add_test(offloads, transmit_partial_checksum);
+	tcase_add_test(offloads, transmit_tso4_larger_than_the_mtu);
+	tcase_add_test(offloads, transmit_hdr_len_longer_than_the_packet);
+	tcase_add_test(offloads, transmit_impossible_offloads);
+	tcase_add_test(offloads, transmit_tso_without_csum_negotiated);
+	tcase_add_test(offloads, receive_gso_packet);
+	tcase_add_test(offloads, receive_gso_the_guest_did_not_take);
+	tcase_add_test(offloads, receive_after_renegotiation_without_offloads);
+	suite_add_tcase(s, offloads);
 	return run_suite(s);
 }
