@@ -573,6 +573,22 @@ START_TEST(receive_into_scattered_buffers)
 }
 END_TEST
 
+/* A receive buffer outside RAM breaks the queue when a packet needs
+ * it; the packet waits, nothing is written anywhere. */
+START_TEST(receive_chain_out_of_range)
+{
+	const struct vd_buf bufs[] = { { RAM - 100, RX_BUF, W } };
+
+	vd_make_available(rxq, vd_add_chain(rxq, bufs, 1));
+	peer_send(make_frame(60, 39), 60, 0);
+	vd_kick(&vd, VIRTIO_NET_RXQ);
+	assert_needs_reset(VIRTQ_ERR_BUF_RANGE);
+	ck_assert_uint_eq(vd_used_idx(rxq), 0);
+	ck_assert_uint_eq(net.rx_len, HDR + 60);
+	ck_assert_uint_eq(net.stats.rx_packets, 0);
+}
+END_TEST
+
 /* What the backend itself gets wrong: a read shorter than a header and
  * an Ethernet header, or longer than any packet; neither reaches the
  * guest nor takes its buffer. */
@@ -929,6 +945,7 @@ int main(void)
 	tcase_add_test(tc, receive_packet_larger_than_the_buffer);
 	tcase_add_test(tc, receive_buffer_shorter_than_the_header_needs_reset);
 	tcase_add_test(tc, receive_into_scattered_buffers);
+	tcase_add_test(tc, receive_chain_out_of_range);
 	tcase_add_test(tc, receive_runt_and_oversize_from_the_backend);
 	tcase_add_test(tc, receive_in_batches);
 	tcase_add_test(tc, receive_on_a_transmit_kick);
