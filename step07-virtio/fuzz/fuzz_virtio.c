@@ -441,15 +441,11 @@ static unsigned int console_bufs(struct fz *f, const struct fz_req *r,
 	return n;
 }
 
-/* A virtio-net transmit chain: [header][frame], the header as type says
- * (the offsets from sector, type and size: valid or not), short with
- * FZ_L_SHORT_HDR, in one buffer with FZ_L_ANY_LAYOUT, or a
- * frame too long for any packet (one buffer given many times); with
- * FZ_L_STATUS_RO a writable buffer at the end, which must be ignored. */
-static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
-				struct fz_buf *bufs)
+/* A virtio-net header as r->type says (flags and GSO type), with offsets
+ * from r's other fields: valid or not, as the fuzzer mutates them. */
+static struct virtio_net_hdr_v1 net_tx_header(const struct fz_req *r)
 {
-	static const uint8_t headers[][2] = {
+	static const uint8_t headers[NET_HEADERS][2] = {
 		{ 0, VIRTIO_NET_HDR_GSO_NONE },
 		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE },
 		{ VIRTIO_NET_HDR_F_DATA_VALID, VIRTIO_NET_HDR_GSO_NONE },
@@ -461,9 +457,8 @@ static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
 		  VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN },
 	};
 	const uint8_t *h = headers[r->type % NET_HEADERS];
-	uint32_t hdr_len = (r->layout & FZ_L_SHORT_HDR) ? 8 : 12;
-	uint32_t frame = r->size * 8u + r->sector;
-	struct virtio_net_hdr_v1 hdr = {
+
+	return (struct virtio_net_hdr_v1){
 		.flags = h[0],
 		.gso_type = h[1],
 		.hdr_len = htole16(r->sector * 4u),
@@ -472,6 +467,19 @@ static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
 		.csum_offset = htole16(r->type / NET_HEADERS),
 		.num_buffers = htole16(r->segments),
 	};
+}
+
+/* A virtio-net transmit chain: [header][frame], the header from
+ * net_tx_header(), short with FZ_L_SHORT_HDR, in one buffer with
+ * FZ_L_ANY_LAYOUT, or a frame too long for any packet (one buffer given
+ * many times); with FZ_L_STATUS_RO a writable buffer at the end, which
+ * must be ignored. */
+static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
+				struct fz_buf *bufs)
+{
+	uint32_t hdr_len = (r->layout & FZ_L_SHORT_HDR) ? 8 : 12;
+	uint32_t frame = r->size * 8u + r->sector;
+	struct virtio_net_hdr_v1 hdr = net_tx_header(r);
 	bool merge = r->layout & FZ_L_ANY_LAYOUT;
 	unsigned int n = 0;
 

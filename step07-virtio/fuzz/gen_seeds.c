@@ -173,8 +173,8 @@ enum {
 };
 #define CSUM_AT(k) (8 * (k)) /* csum_offset k */
 
-/* virtio-net: buffers and packets both ways, then every bad chain. */
-static void seeds_net(const char *dir)
+/* virtio-net: buffers and packets both ways, with and without offloads. */
+static void seeds_net_traffic(const char *dir)
 {
 	struct seed s = { .len = 0 };
 
@@ -209,8 +209,13 @@ static void seeds_net(const char *dir)
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	request(&s, 0, 0, 1, 255, 0);
 	write_seed(dir, "net-offloads", &s);
+}
 
-	s.len = 0;
+/* virtio-net: every bad chain, and packets that wait. */
+static void seeds_net_hostile(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
 	PUT(&s, FZ_DEV_NET);
 	init(&s, 0, 6); /* 64 descriptors: room for the big frame */
 	request(&s, NEEDS_CSUM, 0, 1, 8, FZ_L_QUEUE_1);
@@ -256,6 +261,7 @@ int main(int argc, char **argv)
 	seeds_blk(argv[1]);
 	seeds_raw(argv[1]);
 	seeds_console(argv[1]);
-	seeds_net(argv[1]);
+	seeds_net_traffic(argv[1]);
+	seeds_net_hostile(argv[1]);
 	return 0;
 }

@@ -253,6 +253,7 @@ static void count_offloads(uint64_t *csum, uint64_t *gso,
 static bool rx_deliver(struct virtio_net *net, struct virtq *q)
 {
 	struct virtq_chain *chain = &net->rx_chain;
+	struct virtio_net_hdr_v1 hdr;
 
 	if (!rx_header(net)) {
 		net->stats.rx_bad_header++;
@@ -271,8 +272,8 @@ static bool rx_deliver(struct virtio_net *net, struct virtq *q)
 	}
 	virtq_chain_write(chain, 0, net->rx_packet, net->rx_len);
 	virtq_push(q, chain, net->rx_len);
-	count_offloads(&net->stats.rx_csum, &net->stats.rx_gso,
-		       (const struct virtio_net_hdr_v1 *)net->rx_packet);
+	memcpy(&hdr, net->rx_packet, sizeof(hdr));
+	count_offloads(&net->stats.rx_csum, &net->stats.rx_gso, &hdr);
 	net->stats.rx_packets++;
 	net->stats.rx_bytes += net->rx_len - VIRTIO_NET_HDR_SIZE;
 	return true;
@@ -327,6 +328,15 @@ static bool tx_gso_ok(const struct virtio_net_offloads *o, uint8_t gso)
 	       (gso == VIRTIO_NET_HDR_GSO_TCPV6 && o->tx_tso6);
 }
 
+/* Does the checksum NEEDS_CSUM asks for end inside the packet? */
+static bool csum_fits(const struct virtio_net_hdr_v1 *hdr, uint64_t len)
+{
+	uint64_t end = (uint64_t)le16toh(hdr->csum_start) +
+		       le16toh(hdr->csum_offset) + NET_CSUM_LEN;
+
+	return end <= len;
+}
+
 /*
  * Check the guest's header (our copy) for a packet of len bytes, and
  * make it the tap's: only what was negotiated and can be done.  Returns
@@ -339,10 +349,7 @@ static bool tx_header(const struct virtio_net *net,
 	bool csum = hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	bool gso = hdr->gso_type != VIRTIO_NET_HDR_GSO_NONE;
 
-	if (csum && (!o->tx_csum || (uint64_t)le16toh(hdr->csum_start) +
-						    le16toh(hdr->csum_offset) +
-						    NET_CSUM_LEN >
-					    len))
+	if (csum && (!o->tx_csum || !csum_fits(hdr, len)))
 		return false;
 	if (gso && (!tx_gso_ok(o, hdr->gso_type) || !csum ||
 		    le16toh(hdr->gso_size) == 0))
