@@ -81,7 +81,8 @@ static void setup_net(uint64_t features)
 	vd_ram_init(&vd.ram, RAM);
 	vd.irq.set_level = irq_set_level_test;
 	ck_assert_int_eq(
-		virtio_net_init(&net, sv[0], mac, true, &vd.ram.mem, &vd.irq), 0);
+		virtio_net_init(&net, sv[0], mac, true, &vd.ram.mem, &vd.irq),
+		0);
 	vd.t = &net.mmio;
 	vd_bring_up(&vd, features, VIRTIO_NET_QUEUES, NUM);
 }
