@@ -5,7 +5,7 @@
  * standing in for a vCPU, and a socketpair standing in for the tap.
  *
  * Runs: userspace, on the host; no KVM, no privileges.  Build and run
- * with `make -f bench/bench.mk bench-net` from step07-virtio/.
+ * with `make -f bench/net_iothread.mk bench-net` from step07-virtio/.
  * Spec: virtio 1.x "Network Device" (the driver side as Linux's
  * virtio_net does it: receive buffers refilled after use, kicks only
  * when "Available Buffer Notification Suppression" asks for them).
