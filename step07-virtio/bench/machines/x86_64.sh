@@ -1,0 +1,54 @@
+# shellcheck shell=sh
+# machines/x86_64.sh — the two VMMs of make bench on x86_64, sourced by
+# lab.sh: our step07 VMM and QEMU's microvm, given the same kernel,
+# initramfs, command line, memory, vCPU count, disk and tap.  Another
+# architecture is another file of the same shape (step08: aarch64.sh, ours
+# against qemu-system-aarch64 -M virt): BENCH_QEMU_NAME, BENCH_CMDLINE and
+# the functions ours and qemu, each of which hands its VMM's command line
+# to lab.sh's measure NAME ARGV...
+#
+# The guest's console is the 16550 on COM1 under both; earlyprintk makes
+# the decompressor say when it starts and ends ("Decompressing Linux",
+# "Booting the kernel": the stopwatch times both), quiet keeps the rest of
+# the boot log off the console, where every character costs exits.
+BENCH_QEMU_NAME=qemu-system-x86_64
+BENCH_CMDLINE="console=ttyS0 earlyprintk=ttyS0 quiet panic=-1"
+
+# ours CMDLINE
+ours() {
+	if [ -n "$BENCH_OURS_NET" ]; then
+		measure ours ./vmm --kernel bzImage --initrd initrd.cpio \
+			--mem "${BENCH_MEM}M" --cmdline "$1" --raw \
+			--disk "$BENCH_DISK,ro" --net "tap=$BENCH_OURS_NET"
+	else
+		measure ours ./vmm --kernel bzImage --initrd initrd.cpio \
+			--mem "${BENCH_MEM}M" --cmdline "$1" --raw \
+			--disk "$BENCH_DISK,ro"
+	fi
+}
+
+# qemu CMDLINE [vhost]: QEMU's microvm with KVM and the host's CPU and
+# the modern (version 2) virtio-mmio transport, like ours; the machine's
+# own defaults otherwise (among them a split irqchip: the IOAPIC and the
+# PIC in QEMU, the LAPIC in KVM; ACPI; no RTC under KVM).  The tap's
+# virtio-net is served by QEMU's main loop, or with vhost by vhost-net in
+# the kernel (the reference row).
+qemu() {
+	name=qemu vhost=off
+	[ "${2:-}" = vhost ] && name=qemu-vhost vhost=on
+	set -- "$1" -L "$BENCH_QEMU_DATA" -M microvm -accel kvm -cpu host \
+		-smp 1 -m "${BENCH_MEM}M" -nodefaults -no-user-config \
+		-display none -serial stdio -kernel bzImage -initrd initrd.cpio \
+		-global virtio-mmio.force-legacy=false \
+		-drive "id=vda,file=$BENCH_DISK,format=raw,if=none,readonly=on" \
+		-device virtio-blk-device,drive=vda
+	cmdline=$1
+	shift
+	if [ -n "$BENCH_TAP" ]; then
+		measure "$name" "$BENCH_QEMU" -append "$cmdline" "$@" \
+			-netdev "tap,id=net0,ifname=$BENCH_TAP,script=no,downscript=no,vhost=$vhost" \
+			-device virtio-net-device,netdev=net0
+	else
+		measure "$name" "$BENCH_QEMU" -append "$cmdline" "$@"
+	fi
+}
