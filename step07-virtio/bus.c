@@ -4,7 +4,7 @@
  * Runs: userspace (the VMM).  Ranges are registered while the machine is
  * built; afterwards every KVM_EXIT_IO and KVM_EXIT_MMIO comes through
  * bus_access(), on any vCPU thread, without a lock (the table no longer
- * changes).  The host unit tests include this file directly.
+ * changes; its counters are atomic).  The host unit tests include this file directly.
  *
  * Spec: none; see bus.h.  The rules are those of a real bus: one device
  * answers an address or none does, and a read nobody answers sees the
@@ -64,15 +64,14 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len,
  * starts inside a range but runs past its end belongs to no device: the
  * handler is promised offsets and lengths inside its range only.
  */
-static const struct bus_range *bus_find(const struct bus *bus, uint64_t addr,
-					uint32_t len)
+static struct bus_range *bus_find(struct bus *bus, uint64_t addr, uint32_t len)
 {
 	uint64_t last = addr + (len - 1);
 
 	if (len == 0 || last < addr)
 		return NULL;
 	for (unsigned int i = 0; i < bus->count; i++) {
-		const struct bus_range *r = &bus->ranges[i];
+		struct bus_range *r = &bus->ranges[i];
 
 		if (addr >= r->base && last <= range_last(r->base, r->len))
 			return r;
@@ -81,16 +80,17 @@ static const struct bus_range *bus_find(const struct bus *bus, uint64_t addr,
 }
 
 /* book:begin bus_access */
-bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data,
-		uint32_t len, bool is_write)
+bool bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
+		bool is_write)
 {
-	const struct bus_range *r = bus_find(bus, addr, len);
+	struct bus_range *r = bus_find(bus, addr, len);
 
 	if (!r) {
 		if (!is_write)
 			memset(data, 0xff, len); /* nothing answers: all ones */
 		return false;
 	}
+	__atomic_fetch_add(&r->accesses, 1, __ATOMIC_RELAXED);
 	r->access(r->opaque, addr - r->base, data, len, is_write);
 	return true;
 }

@@ -30,8 +30,9 @@ struct bus_range {
 	uint64_t base;
 	uint64_t len;
 	bus_access_fn access;
-	void *opaque;	  /* the device */
-	const char *name; /* for notes and the chapter's memory map */
+	void *opaque;	   /* the device */
+	const char *name;  /* for notes and the chapter's memory map */
+	uint64_t accesses; /* how many it decoded (--stats) */
 };
 
 #define BUS_RANGES_MAX 32
@@ -46,17 +47,19 @@ struct bus {
  * Add [base, base + len) to the bus.  Returns 0, -EINVAL for an empty or
  * wrapping range, -EEXIST if it overlaps a range already there, -ENOSPC if
  * the bus is full.  Registration happens before any vCPU runs; the table
- * is read-only afterwards, so lookups need no lock.
+ * does not change afterwards, so lookups need no lock (the counters are
+ * atomic).
  */
 int bus_register(struct bus *bus, uint64_t base, uint64_t len,
 		 bus_access_fn access, void *opaque, const char *name);
 
 /*
- * Dispatch one access.  Returns true if a device decoded it.  When none
- * did, a read returns all ones (a bus with nothing on it floats high) and
- * a write is dropped; the caller decides whether to note it.
+ * Dispatch one access.  Returns true if a device decoded it (and counts
+ * it in the range's accesses).  When none did, a read returns all ones (a
+ * bus with nothing on it floats high) and a write is dropped; the caller
+ * decides whether to note it.
  */
-bool bus_access(const struct bus *bus, uint64_t addr, uint8_t *data,
-		uint32_t len, bool is_write);
+bool bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
+		bool is_write);
 
 #endif

@@ -13,14 +13,32 @@
 
 #include "x86_modes.h"
 
+#define DISKS_MAX 7 /* --disk: virtio-mmio windows less the console's */
+
+/* --console: which device the VMM's stdin feeds, and Linux's console=. */
+enum console_device { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+
+struct disk_option {
+	const char *path;
+	bool read_only; /* FILE,ro */
+};
+
 struct options {
-	enum cpu_mode mode;    /* --mode */
-	uint64_t mem_size;     /* --mem: bytes of guest RAM */
-	const char *image;     /* IMAGE: the path as given */
-	FILE *report;	       /* --report FILE, open for writing; or NULL */
+	enum cpu_mode mode; /* --mode */
+	uint64_t mem_size;  /* --mem: bytes of guest RAM */
+	const char *image;  /* IMAGE: the path as given; NULL with --kernel */
+	FILE *report;	    /* --report FILE, open for writing; or NULL */
 	unsigned int vm_count; /* --vms */
 	bool stats;	       /* --stats */
-	unsigned int timeout;  /* --timeout: seconds a VM may run */
+	unsigned int timeout;  /* --timeout: seconds a VM may run; 0: no end */
+	/* Linux (--kernel) */
+	const char *kernel;  /* --kernel: a bzImage; NULL: a flat guest */
+	const char *initrd;  /* --initrd, or NULL */
+	const char *cmdline; /* --cmdline as given, or NULL */
+	struct disk_option disks[DISKS_MAX];
+	unsigned int disk_count;
+	enum console_device console; /* --console */
+	bool raw;		     /* --raw */
 };
 
 void cli_parse(int argc, char **argv, struct options *opts);

@@ -16,13 +16,21 @@
  *     time never has to cut one.
  *   - names from the command line are shown escaped (console_shown);
  *   - an error names the call that failed; bad input exits with status 2.
+ * With --raw (console_raw(), for a person at a terminal) the rules change
+ * by construction too: the guest has stdout to itself, its bytes as it
+ * sent them, and the VMM's lines go to stderr; a terminal on stdin is put
+ * in non-canonical mode without echo (the guest echoes), and restored
+ * however the VMM ends.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "console.h"
 
@@ -31,6 +39,7 @@
 #define HEX_ESCAPE_LEN	4   /* \xNN */
 
 static size_t guest_column; /* bytes on the guest's current line; 0: none */
+static bool raw;	    /* --raw: guest bytes to stdout as they are */
 
 /*
  * Finish the guest's unfinished line, so that what comes next starts a
@@ -58,6 +67,11 @@ static bool console_printable(uint8_t c)
  */
 void console_guest(const uint8_t *bytes, size_t len)
 {
+	if (raw) {
+		fwrite(bytes, 1, len, stdout);
+		fflush(stdout);
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
 		char c = console_printable(bytes[i]) ? (char)bytes[i] : '.';
 
@@ -117,9 +131,51 @@ void vmm_say(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmm_vsay(stdout, fmt, ap);
+	vmm_vsay(raw ? stderr : stdout, fmt, ap);
 	va_end(ap);
 }
+
+/* book:begin console_raw */
+static struct termios terminal_saved; /* stdin's terminal, as we found it */
+
+static void terminal_restore(void)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &terminal_saved);
+}
+
+/* Killed by a signal: restore the terminal, then die of that signal. */
+static void terminal_restore_and_die(int sig)
+{
+	terminal_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * --raw: from now on the guest's bytes go to stdout unchanged and the
+ * VMM's lines to stderr.  A terminal on stdin stops collecting lines and
+ * echoing (the guest does both), but keeps its signal keys: Ctrl-C stops
+ * the VMM, and the terminal is restored on every way out.
+ */
+void console_raw(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct termios t;
+
+	raw = true;
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) < 0)
+		return;
+	terminal_saved = t;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
+		die_perror("tcsetattr stdin");
+	atexit(terminal_restore);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		signal(signals[i], terminal_restore_and_die);
+}
+/* book:end console_raw */
 
 /* book:begin die */
 /* One way to fail: say which call failed and why, then exit. */

@@ -17,6 +17,7 @@
 #define SHOWN_MAX 512 /* a name in a message, escaped, with its NUL */
 
 void console_guest(const uint8_t *bytes, size_t len);
+void console_raw(void);
 const char *console_shown(char dst[SHOWN_MAX], const char *src);
 void vmm_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,8 +1,10 @@
 /*
- * devices.c - the machine's devices: a console port the guest writes bytes
- * to, a result register above RAM, and the hypercall doorbell.
- * KVM_EXIT_IO and KVM_EXIT_MMIO land here; an access to anything else finds
- * nothing, as on a real bus.
+ * devices.c - where KVM_EXIT_IO and KVM_EXIT_MMIO go: the I/O bus (bus.c)
+ * finds the device behind the port or the address; an access nobody
+ * decodes finds nothing, as on a real bus.  The hypercall doorbell of the
+ * flat guests is the one exception: it needs the vCPU's registers, which
+ * a device never sees.  And the flat guests' own two devices: a console
+ * port the guest writes bytes to, and a result register above RAM.
  *
  * Runs: userspace (the VMM), from the run loop in vcpu.c.
  * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"
@@ -18,6 +20,54 @@
 
 /* What a read from nothing returns: the bus floats high, all ones. */
 #define BUS_FLOAT_BYTE 0xff
+
+/* The console port: each byte OUT is a character of the guest's output,
+ * sanitized and on budget, like PUTS; the port cannot fail.  Reads and
+ * wider writes find no register: all ones, and nothing printed. */
+static void console_port_access(void *opaque, uint64_t offset, uint8_t *data,
+				uint32_t len, bool is_write)
+{
+	struct vm *vm = opaque;
+
+	(void)offset;
+	if (is_write && len == 1)
+		hc_console(&vm->hc, data, len);
+	else if (!is_write)
+		memset(data, BUS_FLOAT_BYTE, len);
+}
+
+/* The result register: a write at its first byte is the guest's answer;
+ * anything else reads all ones and changes nothing. */
+static void result_register_access(void *opaque, uint64_t offset, uint8_t *data,
+				   uint32_t len, bool is_write)
+{
+	struct vm *vm = opaque;
+	uint64_t value = 0;
+
+	if (!is_write || offset != 0) {
+		if (!is_write)
+			memset(data, BUS_FLOAT_BYTE, len);
+		return;
+	}
+	memcpy(&value, data, len);
+	vm->mmio_seen = true;
+	vm->mmio_value = value;
+	if (note_allowed(vm))
+		vmm_say("KVM_EXIT_MMIO: %u-byte write of %llu to the result register at %#x",
+			len, (unsigned long long)value, GUEST_MMIO_RESULT);
+}
+
+/* book:begin devices_register */
+/* The flat guests' machine: two devices on the bus. */
+void devices_register(struct vm *vm)
+{
+	if (bus_register(&vm->pio, GUEST_CONSOLE_PORT, 1, console_port_access,
+			 vm, "console port") < 0 ||
+	    bus_register(&vm->mmio, GUEST_MMIO_RESULT, sizeof(uint64_t),
+			 result_register_access, vm, "result register") < 0)
+		die("bus_register: the flat guests' devices overlap");
+}
+/* book:end devices_register */
 
 /* book:begin handle_io */
 /*
@@ -38,34 +88,39 @@ static uint8_t *io_data(struct vm *vm)
 	return (uint8_t *)run + run->io.data_offset;
 }
 
+/* Nothing decoded this access: count it, and note the first few. */
+static void unclaimed(struct vm *vm, const char *what, uint32_t len,
+		      const char *where, uint64_t addr)
+{
+	vm->unclaimed++;
+	if (note_allowed(vm))
+		vmm_say("unhandled %s of %u bytes at %s%#llx", what, len, where,
+			(unsigned long long)addr);
+}
+
 /*
  * KVM_EXIT_IO: the guest executed IN or OUT.  The data sits inside the
  * kvm_run page at io.data_offset (see io_data()): io.size bytes, io.count
- * times.  KVM emulates a string OUTS one element per exit (count 1, as
- * the lab measures); a REP INS it may hand over several at once.
+ * times, each element one access on the port bus.  KVM emulates a string
+ * OUTS one element per exit (count 1, as the lab measures); a REP INS it
+ * may hand over several at once.
  */
 void handle_io(struct vm *vm)
 {
 	struct kvm_run *run = vm->run;
+	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 	uint8_t *data = io_data(vm);
 
-	if (run->io.port == HC_PORT) {
+	if (run->io.port == HC_PORT && !vm->machine) {
 		doorbell_exit(vm, data);
 		return;
 	}
-	if (run->io.port == GUEST_CONSOLE_PORT &&
-	    run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 1) {
-		/* sanitized and on budget, like PUTS; the port cannot fail */
-		hc_console(&vm->hc, data, run->io.count);
-		return;
-	}
-	if (run->io.direction == KVM_EXIT_IO_IN) /* nothing there */
-		memset(data, BUS_FLOAT_BYTE,
-		       (size_t)run->io.size * run->io.count);
-	if (note_allowed(vm))
-		vmm_say("unhandled %s of %u bytes at port %#x",
-			run->io.direction == KVM_EXIT_IO_IN ? "in" : "out",
-			run->io.size, run->io.port);
+	for (uint32_t i = 0; i < run->io.count; i++)
+		if (!bus_access(&vm->pio, run->io.port,
+				data + (size_t)i * run->io.size, run->io.size,
+				is_write))
+			unclaimed(vm, is_write ? "out" : "in", run->io.size,
+				  "port ", run->io.port);
 }
 /* book:end handle_io */
 
@@ -74,24 +129,12 @@ void handle_io(struct vm *vm)
 void handle_mmio(struct vm *vm)
 {
 	struct kvm_run *run = vm->run;
-	uint64_t value = 0;
 
-	if (run->mmio.is_write && run->mmio.phys_addr == GUEST_MMIO_RESULT &&
-	    run->mmio.len <= sizeof(value)) {
-		memcpy(&value, run->mmio.data, run->mmio.len);
-		vm->mmio_seen = true;
-		vm->mmio_value = value;
-		if (note_allowed(vm))
-			vmm_say("KVM_EXIT_MMIO: %u-byte write of %llu to the result register at %#x",
-				run->mmio.len, (unsigned long long)value,
-				GUEST_MMIO_RESULT);
-		return;
-	}
-	if (!run->mmio.is_write)
-		memset(run->mmio.data, BUS_FLOAT_BYTE, sizeof(run->mmio.data));
-	if (note_allowed(vm))
-		vmm_say("unhandled MMIO %s of %u bytes at %#llx",
-			run->mmio.is_write ? "write" : "read", run->mmio.len,
-			(unsigned long long)run->mmio.phys_addr);
+	if (run->mmio.len > sizeof(run->mmio.data))
+		die("KVM_EXIT_MMIO: an access of %u bytes", run->mmio.len);
+	if (!bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.data,
+			run->mmio.len, run->mmio.is_write))
+		unclaimed(vm, run->mmio.is_write ? "MMIO write" : "MMIO read",
+			  run->mmio.len, "", run->mmio.phys_addr);
 }
 /* book:end handle_mmio */

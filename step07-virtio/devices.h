@@ -1,6 +1,6 @@
 /*
- * devices.h - the machine's two devices: the console port and the result
- * register.
+ * devices.h - the flat guests' two devices, the console port and the
+ * result register; and the exits every device is reached through.
  *
  * Runs: userspace (the VMM).
  * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"
@@ -11,6 +11,7 @@
 
 #include "vm.h"
 
+void devices_register(struct vm *vm);
 void handle_io(struct vm *vm);
 void handle_mmio(struct vm *vm);
 

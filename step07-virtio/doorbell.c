@@ -37,10 +37,10 @@ void doorbell_init(struct vm *vm)
 	struct utsname uts;
 
 	vm->hc = (struct hc_vm){
-		.mem = { .base = vm->mem, .size = vm->mem_size },
+		.mem = vm->mem,
 		.info = { .vm_index = vm->index,
 			  .vm_count = vm->opts->vm_count,
-			  .mem_size = vm->mem_size },
+			  .mem_size = vm->mem.size },
 		.now_ns = now_ns,
 		.output = console_output,
 	};

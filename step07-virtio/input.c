@@ -95,9 +95,10 @@ static enum number_error number_base(const char **text, unsigned int *base)
 /*
  * "2097152", "0x200000", "2048K", "2M" -> bytes: a number, then K, M or G
  * if you like.  Returns NUMBER_OK and sets *size, or says why not: a size
- * must be [GUEST_MEM_MIN, GUEST_MEM_MAX] and whole pages.
+ * must be [min, max] and whole pages.
  */
-enum number_error parse_size(const char *text, uint64_t *size)
+enum number_error parse_size_in(const char *text, uint64_t min, uint64_t max,
+				uint64_t *size)
 {
 	unsigned int base, shift = 0;
 	enum number_error err;
@@ -120,13 +121,18 @@ enum number_error parse_size(const char *text, uint64_t *size)
 	}
 	if (*text != '\0')
 		return NUMBER_MALFORMED;
-	if (value > (uint64_t)GUEST_MEM_MAX >> shift ||
-	    value << shift < GUEST_MEM_MIN)
+	if (value > max >> shift || value << shift < min)
 		return NUMBER_OUT_OF_RANGE;
 	if ((value << shift) % GUEST_PAGE_SIZE)
 		return NUMBER_NOT_PAGES;
 	*size = value << shift;
 	return NUMBER_OK;
+}
+
+/* A flat guest's memory size: [GUEST_MEM_MIN, GUEST_MEM_MAX]. */
+enum number_error parse_size(const char *text, uint64_t *size)
+{
+	return parse_size_in(text, GUEST_MEM_MIN, GUEST_MEM_MAX, size);
 }
 
 /* "1".."max", decimal, -> a count.  Returns NUMBER_OK, or says why not. */

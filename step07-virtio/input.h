@@ -20,6 +20,8 @@ enum number_error {
 };
 
 const char *number_error_text(enum number_error err);
+enum number_error parse_size_in(const char *text, uint64_t min, uint64_t max,
+				uint64_t *size);
 enum number_error parse_size(const char *text, uint64_t *size);
 enum number_error parse_count(const char *text, unsigned int max,
 			      unsigned int *count);

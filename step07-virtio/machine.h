@@ -2,7 +2,8 @@
  * machine.h - the guest-physical map of the machine that boots Linux:
  * where the VMM puts what, which device answers where, on which interrupt.
  *
- * Runs: included by the VMM (userspace C) and its unit tests.
+ * Runs: included by the VMM (userspace C) and its unit tests; the devices
+ * themselves are created in machine.c (declared at the end).
  * Spec: Documentation/arch/x86/boot.rst ("Memory layout", "64-bit boot
  * protocol"), the ACPI specification ("Root System Description Pointer
  * (RSDP)": the RSDP is found in the BIOS area 0xE0000-0xFFFFF, or through
@@ -27,6 +28,7 @@
  *   mem_size   +------------------------------+  at most MACHINE_RAM_MAX
  *              | (nothing)                    |
  *   0xd0000000 | virtio-mmio device 0, 1, ... |  MACHINE_VIRTIO_STRIDE apart
+ *   0xd0100000 | boot timer                   |  one byte
  *   0xfec00000 | IOAPIC (in-kernel irqchip)   |
  *   0xfee00000 | local APIC (in-kernel)       |
  *   0xfffbc000 | KVM: identity map, TSS pages |  Intel without unrestricted guest
@@ -53,9 +55,15 @@
 #define MACHINE_ACPI_ADDR 0xe0000
 #define MACHINE_ACPI_SIZE 0x20000
 
-/* RAM is [0, mem_size); everything above it and below 4 GiB is devices. */
-#define MACHINE_RAM_MIN 0x4000000  /* 64 MiB */
-#define MACHINE_RAM_MAX 0xc0000000 /* 3 GiB: no RAM above 4 GiB in step07 */
+/*
+ * RAM is [0, mem_size); everything above it and below 4 GiB is devices.
+ * Debian's kernel decompresses itself at 16 MiB and needs 67.5 MiB before
+ * it reads the memory map (boot/bzimage.c, kernel_end()); 128 MiB leaves
+ * it room for an initrd and a userspace.
+ */
+#define MACHINE_RAM_MIN	    0x8000000  /* 128 MiB */
+#define MACHINE_RAM_DEFAULT 0x10000000 /* 256 MiB */
+#define MACHINE_RAM_MAX	    0xc0000000 /* 3 GiB: no RAM above 4 GiB in step07 */
 
 /* virtio-mmio register windows (virtio 1.x "MMIO Device Register Layout"). */
 #define MACHINE_VIRTIO_BASE 0xd0000000
@@ -92,8 +100,17 @@
 #define MACHINE_COM_PORTS	8
 #define MACHINE_I8042_DATA_PORT 0x60
 #define MACHINE_I8042_CMD_PORT	0x64
-#define MACHINE_RTC_INDEX_PORT	0x70 /* the MC146818 RTC and CMOS RAM */
-#define MACHINE_RTC_DATA_PORT	0x71
+
+/*
+ * Two registers of ours that tell the VMM how the guest is doing: the
+ * pvpanic port (devices/pvpanic.c; 0x505 is where QEMU puts it, and the
+ * DSDT says so), and the boot timer (devices/boot_timer.c; no driver:
+ * the guest's /init writes it through /dev/mem, busybox's devmem, which
+ * Debian's kernel allows for an address no driver claims; it has no
+ * /dev/port, so the boot timer is in MMIO space, not a port).
+ */
+#define MACHINE_PVPANIC_PORT	0x505
+#define MACHINE_BOOT_TIMER_ADDR 0xd0100000
 
 /*
  * The ACPI sleep control and status registers (devices/acpi_sleep.c): under
@@ -102,5 +119,63 @@
  */
 #define MACHINE_ACPI_SLEEP_CONTROL_PORT 0x600
 #define MACHINE_ACPI_SLEEP_STATUS_PORT	0x601
+
+/*
+ * The virtio-mmio devices, in this order: the console, then one disk per
+ * --disk.  Device i has window i and GSI MACHINE_GSI_VIRTIO + i.
+ */
+#define MACHINE_VIRTIO_CONSOLE 0
+#define MACHINE_DISKS_MAX      (MACHINE_VIRTIO_MAX - 1)
+
+/*
+ * How Linux ended, as the VMM's exit status (0: it powered off; 1, 2, 3
+ * as for every VM: console.h, budget.h).
+ */
+#define EXIT_GUEST_RESET    4 /* reboot: the reset line, or a triple fault */
+#define EXIT_GUEST_PANICKED 5 /* pvpanic */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot/acpi.h"
+#include "devices/acpi_sleep.h"
+#include "devices/boot_timer.h"
+#include "devices/i8042.h"
+#include "devices/pvpanic.h"
+#include "devices/serial_16550.h"
+#include "irq.h"
+#include "virtio/blk.h"
+#include "virtio/console.h"
+
+struct vm;
+
+#define MACHINE_RELEASE_MAX 65 /* a kernel release and its NUL (uname's) */
+
+/* The machine Linux boots on: its devices, and what the VMM saw of them. */
+struct machine {
+	struct vm *vm;
+	struct serial_16550 com1;
+	struct i8042 i8042;
+	struct acpi_sleep sleep;
+	struct pvpanic pvpanic;
+	struct boot_timer boot_timer;
+	struct virtio_console console;
+	struct virtio_blk disks[MACHINE_DISKS_MAX];
+	unsigned int nr_disks;
+	struct irq_line com1_irq, kbd_irq, virtio_irq[MACHINE_VIRTIO_MAX];
+	struct acpi_mmio_device windows[MACHINE_VIRTIO_MAX]; /* for ACPI */
+	unsigned int nr_virtio;
+	char release[MACHINE_RELEASE_MAX]; /* the kernel's, from its file */
+	uint64_t entry;			   /* where the vCPU starts */
+	uint64_t start_ns;		   /* when the VMM started */
+	uint64_t init_ns;     /* BOOT_TIMER_MARK_INIT; 0: not yet */
+	const char *reset_by; /* what reset the machine, if it did */
+	pthread_t input;      /* the stdin reader */
+};
+
+void machine_create(struct vm *vm, uint64_t start_ns);
+struct acpi_machine machine_acpi(const struct machine *m);
+void machine_start_input(struct vm *vm);
 
 #endif

@@ -20,11 +20,22 @@
  * that wrote none, "vmK.end=killed" and its signal, or "vmK.end=vmm-failed"
  * and its status; then the totals: vms, status, hypercalls, rejected.
  *
+ * Linux's report is written as things happen, each line flushed, so that
+ * a VMM killed halfway leaves what it knew by then:
+ *   kernel=RELEASE devices=LIST   at load (the release from the bzImage)
+ *   init_ms=N                     the boot timer's init mark, N ms after
+ *   markK_ms=N                    the VMM started; other marks likewise
+ * and when the guest stops: end=powered-off|reset|panicked|over-budget|
+ * failed, status, last_exit, reset_by (what reset it), serial.* and
+ * console.* (bytes each way), diskI.* (requests, statuses, bytes, flushes),
+ * unclaimed (accesses no device decoded), exits.KVM_EXIT_*.
+ *
  * Runs: userspace (the VMM), after the run loop.
  * Spec: Documentation/virt/kvm/api.rst, "KVM_GET_REGS".
  */
 #include <limits.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +45,12 @@
 #include "console.h"
 #include "exit_names.h"
 #include "layout.h"
+#include "machine.h"
 #include "report.h"
 #include "stats.h"
 
 #define LINE_MAX_REPORT 1024 /* one line of the report, built in pieces */
+#define NS_PER_MS	1000000ULL
 
 /* book:begin check_result */
 /*
@@ -56,7 +69,7 @@ static void check_result(struct vm *vm, struct vm_report *r)
 
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		die_perror("KVM_GET_REGS");
-	memcpy(&mem, vm->mem + GUEST_RESULT_ADDR, width);
+	memcpy(&mem, vm->mem.base + GUEST_RESULT_ADDR, width);
 	r->result = regs.rax & mask;
 	r->agree = r->result == mem;
 	if (vm->opts->mode != MODE_REAL)
@@ -84,7 +97,7 @@ void report_collect(struct vm *vm, enum run_end end, struct vm_report *r)
 	case GUEST_OVER_BUDGET:
 		r->status = EXIT_OVER_BUDGET;
 		break;
-	case GUEST_FAILED:
+	default: /* failed; Linux's ends are not a flat guest's */
 		break;
 	}
 }
@@ -101,7 +114,7 @@ static void print_result(const struct vm *vm, const struct vm_report *r)
 	uint64_t mem = 0;
 	int len;
 
-	memcpy(&mem, vm->mem + GUEST_RESULT_ADDR, width);
+	memcpy(&mem, vm->mem.base + GUEST_RESULT_ADDR, width);
 	len = snprintf(line, sizeof(line), "%s=%llu memory[%#x]=%llu",
 		       acc[width], (unsigned long long)r->result,
 		       GUEST_RESULT_ADDR, (unsigned long long)mem);
@@ -130,10 +143,14 @@ static void print_exit_counts(const struct vm *vm)
 
 /* book:begin report_write */
 static const char *const run_ends[] = {
+	[GUEST_RUNNING] = "running",
 	[GUEST_HALTED] = "halted",
 	[GUEST_FAILED] = "failed",
 	[GUEST_EXITED] = "exited",
 	[GUEST_OVER_BUDGET] = "over-budget",
+	[GUEST_POWERED_OFF] = "powered-off",
+	[GUEST_RESET] = "reset",
+	[GUEST_PANICKED] = "panicked",
 };
 
 /*
@@ -169,9 +186,195 @@ void report_print(const struct vm *vm, const struct vm_report *r)
 		vmm_say("stopped the guest: it ran out of its time budget of %u s (--timeout)",
 			vm->opts->timeout);
 		break;
-	case GUEST_FAILED:
+	default:
 		break;
 	}
 	print_exit_counts(vm);
 	stats_print(vm);
 }
+
+/* book:begin report_linux */
+/* One line of Linux's report, on its way at once: the VMM may be killed. */
+static void report_line(const struct vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void report_line(const struct vm *vm, const char *fmt, ...)
+{
+	FILE *f = vm->opts->report;
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	if (fflush(f) != 0)
+		die("--report: %s", strerror(errno));
+}
+
+/* At load: the kernel's release (from its file) and the devices made. */
+void report_loaded(const struct vm *vm)
+{
+	const struct machine *m = vm->machine;
+	char list[LINE_MAX_REPORT] = "serial,i8042,acpi-sleep,pvpanic,"
+				     "boot-timer,virtio-console";
+	size_t len = strlen(list);
+
+	for (unsigned int i = 0; i < m->nr_disks && len < sizeof(list); i++)
+		len += snprintf(list + len, sizeof(list) - len, ",virtio-blk");
+	report_line(vm, "kernel=%s", m->release);
+	report_line(vm, "devices=%s", list);
+}
+
+/* The boot timer's mark, ns after the VMM started. */
+void report_mark(const struct vm *vm, uint8_t mark, uint64_t ns)
+{
+	unsigned long long ms = ns / NS_PER_MS;
+
+	if (mark == BOOT_TIMER_MARK_INIT) {
+		vmm_say("boot timer: the guest's init started %llu ms after the VMM",
+			ms);
+		report_line(vm, "init_ms=%llu", ms);
+		return;
+	}
+	vmm_say("boot timer: mark %u at %llu ms", mark, ms);
+	report_line(vm, "mark%u_ms=%llu", mark, ms);
+}
+/* book:end report_linux */
+
+/* How Linux ended, for the console; and its exit status. */
+static int linux_end(const struct vm *vm, enum run_end end)
+{
+	switch (end) {
+	case GUEST_POWERED_OFF:
+		vmm_say("the guest powered the machine off (ACPI S5)");
+		return EXIT_SUCCESS;
+	case GUEST_RESET:
+		vmm_say("the guest reset the machine (%s)",
+			vm->machine->reset_by ? vm->machine->reset_by
+					      : "a triple fault");
+		return EXIT_GUEST_RESET;
+	case GUEST_PANICKED:
+		vmm_say("the guest panicked (pvpanic)");
+		return EXIT_GUEST_PANICKED;
+	case GUEST_OVER_BUDGET:
+		vmm_say("stopped the guest: it ran out of its time budget of %u s (--timeout)",
+			vm->opts->timeout);
+		return EXIT_OVER_BUDGET;
+	default:
+		return EXIT_GUEST_FAILED;
+	}
+}
+
+/* The consoles' bytes each way, read under their devices' locks (the
+ * stdin reader may still be giving them input). */
+static void report_consoles(struct vm *vm)
+{
+	struct machine *m = vm->machine;
+	uint64_t s_tx, s_rx, c_tx, c_rx;
+
+	pthread_mutex_lock(&m->com1.lock);
+	s_tx = m->com1.tx_bytes;
+	s_rx = m->com1.rx_bytes;
+	pthread_mutex_unlock(&m->com1.lock);
+	virtio_mmio_lock(&m->console.mmio);
+	c_tx = m->console.stats.tx_bytes;
+	c_rx = m->console.stats.rx_bytes;
+	virtio_mmio_unlock(&m->console.mmio);
+	report_line(vm, "serial.tx_bytes=%llu", (unsigned long long)s_tx);
+	report_line(vm, "serial.rx_bytes=%llu", (unsigned long long)s_rx);
+	report_line(vm, "console.tx_bytes=%llu", (unsigned long long)c_tx);
+	report_line(vm, "console.rx_bytes=%llu", (unsigned long long)c_rx);
+	if (vm->opts->stats)
+		vmm_say("com1: %llu bytes out, %llu in; virtio-console: %llu out, %llu in",
+			(unsigned long long)s_tx, (unsigned long long)s_rx,
+			(unsigned long long)c_tx, (unsigned long long)c_rx);
+}
+
+/* Each disk: what the guest asked of it, and how it was answered. */
+static void report_disks(const struct vm *vm)
+{
+	const struct machine *m = vm->machine;
+
+	for (unsigned int i = 0; i < m->nr_disks; i++) {
+		const struct virtio_blk_stats *st = &m->disks[i].stats;
+
+		report_line(
+			vm,
+			"disk%u.read_only=%s\ndisk%u.requests=%llu\ndisk%u.ok=%llu\ndisk%u.ioerr=%llu\ndisk%u.unsupp=%llu",
+			i, m->disks[i].read_only ? "yes" : "no", i,
+			(unsigned long long)st->requests, i,
+			(unsigned long long)st->status_ok, i,
+			(unsigned long long)st->status_ioerr, i,
+			(unsigned long long)st->status_unsupp);
+		report_line(
+			vm,
+			"disk%u.bytes_read=%llu\ndisk%u.bytes_written=%llu\ndisk%u.flushes=%llu",
+			i, (unsigned long long)st->bytes_read, i,
+			(unsigned long long)st->bytes_written, i,
+			(unsigned long long)st->syncs);
+		if (vm->opts->stats)
+			vmm_say("disk %u: %llu requests, %llu bytes read, %llu written, %llu flushes",
+				i, (unsigned long long)st->requests,
+				(unsigned long long)st->bytes_read,
+				(unsigned long long)st->bytes_written,
+				(unsigned long long)st->syncs);
+	}
+}
+
+/* --stats: how many accesses each device decoded, in bus order. */
+static void print_device_accesses(const struct vm *vm)
+{
+	const struct bus *buses[] = { &vm->pio, &vm->mmio };
+	char line[LINE_MAX_REPORT] = "";
+	size_t len = 0;
+
+	for (size_t b = 0; b < sizeof(buses) / sizeof(buses[0]); b++)
+		for (unsigned int i = 0; i < buses[b]->count; i++) {
+			const struct bus_range *r = &buses[b]->ranges[i];
+
+			if (r->accesses && len < sizeof(line))
+				len += snprintf(
+					line + len, sizeof(line) - len,
+					" %s=%llu", r->name,
+					(unsigned long long)r->accesses);
+		}
+	vmm_say("device accesses:%s; no device: %llu", line,
+		(unsigned long long)vm->unclaimed);
+}
+
+/* book:begin report_linux_end */
+/*
+ * Linux stopped: say how, and write the rest of the report.  Returns the
+ * VMM's exit status.
+ */
+int report_linux(struct vm *vm, enum run_end end)
+{
+	const struct machine *m = vm->machine;
+	int status = linux_end(vm, end);
+
+	if (m->init_ns)
+		vmm_say("init started after %llu ms",
+			(unsigned long long)(m->init_ns - m->start_ns) /
+				NS_PER_MS);
+	else
+		vmm_say("the guest's init never started (no boot timer mark)");
+	print_exit_counts(vm);
+	if (vm->opts->stats)
+		print_device_accesses(vm);
+	report_line(vm, "end=%s\nstatus=%d\nlast_exit=%s", run_ends[end],
+		    status, kvm_exit_name(vm->run->exit_reason));
+	if (end == GUEST_RESET)
+		report_line(vm, "reset_by=%s",
+			    m->reset_by ? "i8042" : "triple-fault");
+	report_consoles(vm);
+	report_disks(vm);
+	report_line(vm, "unclaimed=%llu", (unsigned long long)vm->unclaimed);
+	for (uint32_t i = 0; i < EXIT_REASONS_COUNTED; i++)
+		if (vm->exits[i])
+			report_line(vm, "exits.%s=%llu", kvm_exit_name(i),
+				    (unsigned long long)vm->exits[i]);
+	return status;
+}
+/* book:end report_linux_end */

@@ -1,5 +1,6 @@
 /*
- * report.h - what the VMM saw of a run, once the guest stopped.
+ * report.h - what the VMM saw of a run, once the guest stopped (and, for
+ * Linux, the moments it reported while it ran).
  *
  * Runs: userspace (the VMM).
  * Spec: none; see report.c.
@@ -11,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vcpu.h"
 #include "vm.h"
 
 struct vm_report {
@@ -28,5 +28,9 @@ struct vm_report {
 void report_collect(struct vm *vm, enum run_end end, struct vm_report *r);
 void report_print(const struct vm *vm, const struct vm_report *r);
 void report_write(FILE *f, const struct vm_report *r);
+
+void report_loaded(const struct vm *vm);
+void report_mark(const struct vm *vm, uint8_t mark, uint64_t ns);
+int report_linux(struct vm *vm, enum run_end end);
 
 #endif

@@ -1,68 +1,68 @@
 /*
- * vcpu.c - the vCPU: created with the CPUID KVM supports, put into real,
- * protected or long mode, then run: KVM_RUN in a loop, every exit by name,
- * until the guest stops or its time is up.
+ * vcpu.c - the vCPU: created with the CPUID KVM supports (for Linux: the
+ * CPU x86_cpu.c makes of it), put into real, protected or long mode, or
+ * at Linux's 64-bit entry point, then run: KVM_RUN in a loop, every exit
+ * by name, until the guest stops or its time is up.
  *
  * Runs: userspace (the VMM).
  * Spec: Documentation/virt/kvm/api.rst: "KVM_CREATE_VCPU",
  * "KVM_GET_VCPU_MMAP_SIZE", "KVM_GET_SUPPORTED_CPUID", "KVM_SET_CPUID2",
  * "KVM_GET_SREGS/KVM_SET_SREGS", "KVM_GET_REGS/KVM_SET_REGS", "KVM_RUN",
- * "The kvm_run structure".
+ * "The kvm_run structure"; Documentation/arch/x86/boot.rst, "64-bit Boot
+ * Protocol".
  */
 #include <cpuid.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "boot/entry64.h"
 #include "budget.h"
 #include "console.h"
 #include "devices.h"
 #include "exit_names.h"
 #include "vcpu.h"
-
-/*
- * KVM_GET_SUPPORTED_CPUID: room for this many leaves at first, doubled on
- * E2BIG up to the most KVM accepts (its KVM_MAX_CPUID_ENTRIES).
- */
-#define CPUID_ENTRIES_FIRST 64
-#define CPUID_ENTRIES_MAX   256
+#include "x86_cpu.h"
 
 /* Where an x86 CPU starts after RESET or INIT: CS 0xf000, IP 0xfff0. */
 #define RESET_CS_SELECTOR 0xf000
 #define RESET_RIP	  0xfff0
 
-/*
- * All the CPUID leaves KVM can offer on this host.  The caller sizes the
- * array; KVM says E2BIG when it is too small, so grow it until it fits.
- */
-static struct kvm_cpuid2 *supported_cpuid(struct vm *vm)
-{
-	for (uint32_t n = CPUID_ENTRIES_FIRST;; n *= 2) {
-		struct kvm_cpuid2 *cpuid;
-
-		cpuid = calloc(1,
-			       sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
-		if (!cpuid)
-			die_perror("calloc cpuid");
-		cpuid->nent = n;
-		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
-			return cpuid;
-		if (errno != E2BIG || n >= CPUID_ENTRIES_MAX)
-			die_perror("KVM_GET_SUPPORTED_CPUID");
-		free(cpuid);
-	}
-}
-
 /* book:begin vcpu_create */
 /*
+ * The CPU a flat guest sees: the CPUID KVM can support (without it, a
+ * long-mode guest has no "LM" bit).  Linux gets more (x86_cpu.c): its
+ * APIC ID, the hypervisor bit, the MSRs firmware leaves set, the LAPIC's
+ * LINT pins wired.
+ */
+static void vcpu_cpu_setup(struct vm *vm)
+{
+	struct kvm_cpuid2 *cpuid;
+	const char *failed;
+	int err;
+
+	if (vm->machine) {
+		err = x86_vcpu_setup(vm->kvm_fd, vm->vcpu_fd, 0, 1, &failed);
+		if (err < 0)
+			die("%s: %s", failed, strerror(-err));
+		return;
+	}
+	cpuid = x86_supported_cpuid(vm->kvm_fd);
+	if (!cpuid)
+		die_perror("KVM_GET_SUPPORTED_CPUID");
+	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
+		die_perror("KVM_SET_CPUID2");
+	free(cpuid);
+}
+
+/*
  * A vCPU is a file descriptor; its kvm_run page, shared with the kernel,
- * tells us after each KVM_RUN why the guest stopped.  The guest sees the
- * CPUID KVM can support (without it, a long-mode guest has no "LM" bit).
+ * tells us after each KVM_RUN why the guest stopped.
  */
 void vcpu_create(struct vm *vm)
 {
-	struct kvm_cpuid2 *cpuid;
 	int size;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
@@ -79,11 +79,7 @@ void vcpu_create(struct vm *vm)
 		       vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		die_perror("mmap kvm_run");
-
-	cpuid = supported_cpuid(vm);
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
-		die_perror("KVM_SET_CPUID2");
-	free(cpuid);
+	vcpu_cpu_setup(vm);
 }
 /* book:end vcpu_create */
 
@@ -100,10 +96,10 @@ void vcpu_setup(struct vm *vm)
 		setup_real_mode(&sregs, &regs);
 		break;
 	case MODE_PROTECTED:
-		setup_protected_mode(vm->mem, &sregs, &regs);
+		setup_protected_mode(vm->mem.base, &sregs, &regs);
 		break;
 	default:
-		setup_long_mode(vm->mem, &sregs, &regs);
+		setup_long_mode(vm->mem.base, &sregs, &regs);
 		break;
 	}
 	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
@@ -112,6 +108,28 @@ void vcpu_setup(struct vm *vm)
 		die_perror("KVM_SET_REGS");
 }
 /* book:end vcpu_setup */
+
+/* book:begin vcpu_setup_linux */
+/*
+ * Linux's 64-bit entry point, as the boot protocol asks (boot/entry64.c):
+ * long mode with paging on an identity map, the boot GDT's flat segments,
+ * interrupts off, RSI = the boot_params.
+ */
+void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		die_perror("KVM_GET_SREGS");
+	if (entry64_setup(&vm->mem, entry, boot_params, &sregs, &regs) < 0)
+		die("entry64_setup: guest memory too small for the boot tables");
+	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+		die_perror("KVM_SET_SREGS");
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		die_perror("KVM_SET_REGS");
+}
+/* book:end vcpu_setup_linux */
 
 static void dump_registers(struct vm *vm)
 {
@@ -178,7 +196,10 @@ static void report_failure(struct vm *vm)
 /* book:begin run_loop */
 /*
  * Run the vCPU until the guest halts, calls EXIT, stops in a way it cannot
- * continue from (GUEST_FAILED, after saying why), or runs out of time.
+ * continue from (GUEST_FAILED, after saying why), runs out of time, or a
+ * device ends the run (Linux: power off, reset, panic).  With the irqchip
+ * in the kernel (Linux), HLT never comes here: KVM waits for the next
+ * interrupt itself; and a triple fault is what resets a PC.
  */
 enum run_end vcpu_run(struct vm *vm)
 {
@@ -206,10 +227,19 @@ enum run_end vcpu_run(struct vm *vm)
 			break;
 		case KVM_EXIT_HLT:
 			return GUEST_HALTED;
-		default: /* KVM_EXIT_SHUTDOWN, _FAIL_ENTRY, _INTERNAL_ERROR */
+		case KVM_EXIT_SHUTDOWN:
+			if (vm->machine) {
+				vmm_say("KVM_EXIT_SHUTDOWN: the guest triple-faulted, which resets a PC");
+				return GUEST_RESET;
+			}
+			/* a flat guest cannot continue from it: */
+			/* fall through */
+		default: /* KVM_EXIT_FAIL_ENTRY, _INTERNAL_ERROR, ... */
 			report_failure(vm);
 			return GUEST_FAILED;
 		}
+		if (vm->stop != GUEST_RUNNING)
+			return vm->stop;
 	}
 }
 /* book:end run_loop */

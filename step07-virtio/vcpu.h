@@ -1,6 +1,6 @@
 /*
- * vcpu.h - the vCPU: created, put into a CPU mode, run until the guest
- * stops.
+ * vcpu.h - the vCPU: created, put into a CPU mode or at Linux's entry
+ * point, run until the guest stops.
  *
  * Runs: userspace (the VMM).
  * Spec: Documentation/virt/kvm/api.rst, "KVM_CREATE_VCPU", "KVM_RUN".
@@ -10,11 +10,9 @@
 
 #include "vm.h"
 
-/* Why the run loop ended. */
-enum run_end { GUEST_HALTED, GUEST_FAILED, GUEST_EXITED, GUEST_OVER_BUDGET };
-
 void vcpu_create(struct vm *vm);
 void vcpu_setup(struct vm *vm);
+void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params);
 enum run_end vcpu_run(struct vm *vm);
 
 #endif

@@ -1,12 +1,15 @@
 /*
- * vm.c - the machine: guest memory with the image in it, /dev/kvm, a VM
- * with that memory, and one VM run from creation to its report, with its
- * hypercalls and its time budget.
+ * vm.c - the machine: guest memory (with a flat image in it), /dev/kvm, a
+ * VM with that memory (and, for Linux, the interrupt controllers and the
+ * timer KVM emulates in the kernel), its interrupt lines, and one flat
+ * guest's run from creation to its report, with its hypercalls and its
+ * time budget.
  *
  * Runs: userspace (the VMM), in the order main() calls it.
  * Spec: Documentation/virt/kvm/api.rst: "General description",
  * "KVM_GET_API_VERSION", "KVM_CHECK_EXTENSION", "KVM_CREATE_VM",
- * "KVM_SET_TSS_ADDR", "KVM_SET_USER_MEMORY_REGION".
+ * "KVM_SET_TSS_ADDR", "KVM_SET_IDENTITY_MAP_ADDR", "KVM_CREATE_IRQCHIP",
+ * "KVM_CREATE_PIT2", "KVM_IRQ_LINE", "KVM_SET_USER_MEMORY_REGION".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,9 +22,11 @@
 
 #include "budget.h"
 #include "console.h"
+#include "devices.h"
 #include "doorbell.h"
 #include "input.h"
 #include "layout.h"
+#include "machine.h"
 #include "report.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -29,7 +34,20 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* book:begin memory */
-/* Guest RAM is ordinary anonymous memory of this process. */
+/*
+ * Guest RAM is ordinary anonymous memory of this process, reserved, not
+ * yet used: the host gives a page only when it is first touched.
+ */
+void guest_memory_map(struct vm *vm, uint64_t size)
+{
+	vm->mem.size = size;
+	vm->mem.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem.base == MAP_FAILED)
+		die_perror("mmap guest memory");
+}
+
+/* A flat guest: the image at GUEST_LOAD_ADDR. */
 void guest_memory_load(struct vm *vm)
 {
 	size_t room = vm->opts->mem_size - GUEST_LOAD_ADDR;
@@ -38,12 +56,8 @@ void guest_memory_load(struct vm *vm)
 	int err;
 
 	console_shown(image, vm->opts->image);
-	vm->mem_size = vm->opts->mem_size;
-	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->mem == MAP_FAILED)
-		die_perror("mmap guest memory");
-	err = image_load(vm->opts->image, vm->mem + GUEST_LOAD_ADDR, room,
+	guest_memory_map(vm, vm->opts->mem_size);
+	err = image_load(vm->opts->image, vm->mem.base + GUEST_LOAD_ADDR, room,
 			 &size);
 	if (err == -ENODATA)
 		bad_input("image '%s' is empty", image);
@@ -51,27 +65,45 @@ void guest_memory_load(struct vm *vm)
 		bad_input(
 			"image '%s' is too large: %zu bytes, but only %zu fit at %#x in %llu bytes of guest memory",
 			image, size, room, GUEST_LOAD_ADDR,
-			(unsigned long long)vm->mem_size);
+			(unsigned long long)vm->mem.size);
 	if (err == -EINVAL)
 		bad_input("image '%s' is not a regular file", image);
 	if (err < 0)
 		bad_input("image '%s': %s", image, strerror(-err));
 	vmm_say("loaded %s (%zu bytes) at %#x; %s mode, %llu KiB of memory",
 		image, size, GUEST_LOAD_ADDR, mode_name(vm->opts->mode),
-		(unsigned long long)vm->mem_size / KIB);
+		(unsigned long long)vm->mem.size / KIB);
 }
 /* book:end memory */
 
 /* book:begin kvm_open */
-static const struct {
+struct kvm_cap {
 	int cap;
 	const char *name;
-} required_caps[] = {
+};
+
+static const struct kvm_cap required_caps[] = {
 	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
 	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
 	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
 };
+
+/* What the machine Linux boots on needs besides (vm_create_irqchip). */
+static const struct kvm_cap machine_caps[] = {
+	{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR" },
+	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
+	{ KVM_CAP_PIT2, "KVM_CAP_PIT2" },
+};
+
+static void require_caps(struct vm *vm, const struct kvm_cap *caps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0)
+			die("KVM_CHECK_EXTENSION: %s is not available",
+			    caps[i].name);
+	}
+}
 
 /* The API version is frozen at 12; extensions say what else there is. */
 void kvm_open(struct vm *vm)
@@ -87,23 +119,45 @@ void kvm_open(struct vm *vm)
 	if (version != KVM_API_VERSION)
 		die("KVM_GET_API_VERSION: %d, this VMM speaks %d", version,
 		    KVM_API_VERSION);
-	for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++) {
-		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
-			  required_caps[i].cap) <= 0)
-			die("KVM_CHECK_EXTENSION: %s is not available",
-			    required_caps[i].name);
-	}
+	require_caps(vm, required_caps, ARRAY_SIZE(required_caps));
+	if (vm->machine)
+		require_caps(vm, machine_caps, ARRAY_SIZE(machine_caps));
 }
 /* book:end kvm_open */
 
 /* book:begin vm_create */
+/*
+ * The PC's interrupt controllers and timer, emulated inside KVM, for the
+ * machine Linux boots on: two 8259 PICs, an IOAPIC and a local APIC per
+ * vCPU (KVM_CREATE_IRQCHIP), and the 8254 PIT (KVM_CREATE_PIT2), whose
+ * KVM_PIT_SPEAKER_DUMMY makes KVM answer port 0x61 too (the PIT channel
+ * 2 gate and output, by which Linux calibrates the TSC).  Before them, the
+ * identity-map page KVM needs on Intel without unrestricted guest (the
+ * TSS pages are set for every VM); all before the first vCPU.
+ */
+static void vm_create_irqchip(struct vm *vm)
+{
+	uint64_t identity = MACHINE_IDENTITY_MAP_ADDR;
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0)
+		die_perror("KVM_SET_IDENTITY_MAP_ADDR");
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		die_perror("KVM_CREATE_IRQCHIP");
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		die_perror("KVM_CREATE_PIT2");
+}
+
+_Static_assert(GUEST_TSS_ADDR == MACHINE_TSS_ADDR,
+	       "the flat guests and Linux put KVM's TSS at the same place");
+
 void vm_create(struct vm *vm)
 {
 	struct kvm_userspace_memory_region region = {
 		.slot = 0,
 		.guest_phys_addr = 0,
-		.memory_size = vm->mem_size,
-		.userspace_addr = (uintptr_t)vm->mem,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uintptr_t)vm->mem.base,
 	};
 
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
@@ -111,23 +165,66 @@ void vm_create(struct vm *vm)
 		die_perror("KVM_CREATE_VM");
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, GUEST_TSS_ADDR) < 0)
 		die_perror("KVM_SET_TSS_ADDR");
+	if (vm->machine)
+		vm_create_irqchip(vm);
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		die_perror("KVM_SET_USER_MEMORY_REGION");
 }
 /* book:end vm_create */
 
+/* book:begin irq_line */
+/*
+ * A device's interrupt line (irq.h) is KVM_IRQ_LINE on the in-kernel
+ * irqchip: the device states the level, and the IOAPIC (and, for GSIs
+ * below 16, the PIC) makes an interrupt of a rising edge on an edge-
+ * triggered input, or keeps asserting a level-triggered one while the
+ * line is high.  (irqfd would let another thread raise it without this
+ * ioctl's exit to the kernel; here the devices run on the vCPU's thread,
+ * and state a level, which is what KVM_IRQ_LINE takes.)
+ */
+static void vm_irq_set_level(struct irq_line *line, bool level)
+{
+	struct vm *vm = line->opaque;
+	struct kvm_irq_level irq = { .irq = line->gsi, .level = level };
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		die_perror("KVM_IRQ_LINE");
+}
+
+void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi)
+{
+	*line = (struct irq_line){
+		.set_level = vm_irq_set_level,
+		.gsi = gsi,
+		.opaque = vm,
+	};
+}
+/* book:end irq_line */
+
+/*
+ * A device ends the run (power off, reset, panic): the run loop sees it
+ * after the exit it is handling.  The first reason given wins.
+ */
+void vm_stop(struct vm *vm, enum run_end why)
+{
+	if (vm->stop == GUEST_RUNNING)
+		vm->stop = why;
+}
+
 /* book:begin vm_run */
 /*
- * One VM, from creation to its report: a VM with our memory, a vCPU in the
- * mode asked for, the hypercall state and the time budget, KVM_RUN until
- * the guest stops, then what the VMM saw, on the console and, if asked, in
- * the report file.  Returns the exit status for the VM's process.
+ * One flat guest, from creation to its report: a VM with our memory and
+ * its two devices, a vCPU in the mode asked for, the hypercall state and
+ * the time budget, KVM_RUN until the guest stops, then what the VMM saw,
+ * on the console and, if asked, in the report file.  Returns the exit
+ * status for the VM's process.
  */
 int vm_run(struct vm *vm, FILE *report_file)
 {
 	struct vm_report report;
 
 	vm_create(vm);
+	devices_register(vm);
 	vcpu_create(vm);
 	vcpu_setup(vm);
 	doorbell_init(vm);

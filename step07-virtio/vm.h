@@ -1,7 +1,7 @@
 /*
  * vm.h - one virtual machine: its file descriptors, its memory, the page it
- * shares with KVM, its hypercall state, and what the VMM counts while it
- * runs.
+ * shares with KVM, its buses, its hypercall state, and what the VMM counts
+ * while it runs.
  *
  * Runs: userspace (the VMM).
  * Spec: Documentation/virt/kvm/api.rst, "General description" (the system,
@@ -16,11 +16,28 @@
 #include <stdio.h>
 #include <linux/kvm.h>
 
+#include "bus.h"
 #include "cli.h"
+#include "guest_mem.h"
 #include "hypercalls.h"
+#include "irq.h"
 #include "x86_modes.h"
 
 #define EXIT_REASONS_COUNTED 64 /* KVM_EXIT_* values we keep statistics for */
+
+/* Why the run loop ended; GUEST_RUNNING while it has not. */
+enum run_end {
+	GUEST_RUNNING,
+	GUEST_HALTED,	   /* a flat guest: HLT */
+	GUEST_FAILED,	   /* it cannot continue (vcpu.c said why) */
+	GUEST_EXITED,	   /* a flat guest: the EXIT hypercall */
+	GUEST_OVER_BUDGET, /* --timeout */
+	GUEST_POWERED_OFF, /* Linux: ACPI S5 */
+	GUEST_RESET,	   /* Linux: the reset line, or a triple fault */
+	GUEST_PANICKED,	   /* Linux: pvpanic */
+};
+
+struct machine; /* the devices Linux boots with (machine.h) */
 
 struct vm {
 	const struct options *opts; /* what the command line asked for */
@@ -29,8 +46,11 @@ struct vm {
 	int vcpu_fd;		    /* KVM_CREATE_VCPU: vCPU ioctls */
 	struct kvm_run *run;	    /* shared with KVM: why KVM_RUN returned */
 	size_t run_size;
-	uint8_t *mem; /* guest-physical 0 is mem[0] */
-	uint64_t mem_size;
+	struct guest_mem mem;	 /* guest-physical 0 is mem.base[0] */
+	struct bus pio, mmio;	 /* the devices: port and MMIO ranges */
+	struct machine *machine; /* Linux's devices; NULL: a flat guest */
+	enum run_end stop;	 /* a device ended the run, and how */
+	uint64_t unclaimed;	 /* accesses no device decoded */
 	uint64_t exits[EXIT_REASONS_COUNTED]; /* how many of each KVM_EXIT_* */
 	bool mmio_seen;	     /* the guest wrote GUEST_MMIO_RESULT ... */
 	uint64_t mmio_value; /* ... this value */
@@ -40,8 +60,11 @@ struct vm {
 };
 
 void guest_memory_load(struct vm *vm);
+void guest_memory_map(struct vm *vm, uint64_t size);
 void kvm_open(struct vm *vm);
 void vm_create(struct vm *vm);
+void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi);
+void vm_stop(struct vm *vm, enum run_end why);
 int vm_run(struct vm *vm, FILE *report);
 
 #endif

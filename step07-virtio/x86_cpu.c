@@ -19,8 +19,7 @@
  * What a BIOS would have done before a boot loader runs is ours to do:
  * tell the CPU its APIC ID, turn on fast strings and write-back caching
  * through the MTRRs, and wire the local APIC's LINT0 to the 8259 PIC
- * (ExtINT: "virtual wire" mode, how PC interrupts reach the CPU before the
- * IOAPIC is set up) and LINT1 to NMI.
+ * (ExtINT, masked: see x86_lapic_lint_setup) and LINT1 to NMI.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -189,13 +188,20 @@ static void lapic_set_reg(struct kvm_lapic_state *lapic, unsigned int reg,
 /* book:begin lapic_lint */
 /*
  * LINT0 <- the 8259 PIC's INTR, delivered as ExtINT (the PIC supplies the
- * vector); LINT1 <- NMI.  Both unmasked, edge-triggered, as the MP spec's
- * "virtual wire" mode has them: Linux booted without an IOAPIC (noapic,
- * or before it sets one up) takes its timer and serial interrupts this way.
+ * vector), masked; LINT1 <- NMI, unmasked.  A BIOS would leave LINT0
+ * unmasked ("virtual wire" mode, how PC interrupts reach the CPU before
+ * the IOAPIC is set up), but this machine's OS runs hardware-reduced
+ * ACPI, which never initializes the 8259s KVM_CREATE_IRQCHIP creates:
+ * their lines are all unmasked, their vector base is 0, so COM1's IRQ 4
+ * through an unmasked LINT0 would arrive as vector 4, an exception's.
+ * Measured with Debian's 6.1 kernel: it writes LVT0 "masked ExtINT on
+ * CPU#0" itself either way, and IRQ 4 stays pending in the PIC, never
+ * taken; masked from the start, there is no window at all.  An OS that
+ * wants the PIC (acpi=off, PIC mode) unmasks LINT0 itself.
  */
 void x86_lapic_lint_setup(struct kvm_lapic_state *lapic)
 {
-	lapic_set_reg(lapic, APIC_LVT0, APIC_DM_EXTINT);
+	lapic_set_reg(lapic, APIC_LVT0, APIC_DM_EXTINT | APIC_LVT_MASKED);
 	lapic_set_reg(lapic, APIC_LVT1, APIC_DM_NMI);
 }
 /* book:end lapic_lint */

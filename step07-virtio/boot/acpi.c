@@ -45,8 +45,14 @@
  *   then skips the controller entirely (no probing at boot), while
  *   `reboot` still pulses the reset line through port 0x64 by itself.
  * - IA-PC boot flags: legacy devices (COM1, when present), no VGA, no MSI
- *   (there is no PCI), no CMOS RTC (the VMM has none; the guest's wall
- *   clock comes from kvmclock).
+ *   (there is no PCI), no CMOS RTC: the machine has none, and the guest's
+ *   wall clock comes from kvm-clock.  Measured with Debian's 6.1 cloud
+ *   kernel in step07's lab: with the flag, Linux registers no RTC and
+ *   never touches ports 0x70-0x71; without it, it registers its platform
+ *   RTC, and the driver's probe fails (-EINVAL: hardware-reduced Linux
+ *   maps IRQ 8 only for a PNP0B00 device whose _CRS names it).  An RTC
+ *   would need that DSDT entry and a working alarm interrupt; this
+ *   machine has neither, and says so.
  * - MADT flags PCAT_COMPAT: KVM_CREATE_IRQCHIP does create a pair of
  *   8259s wired to GSIs 0-15; the flag says so (an OS that uses the APICs
  *   must mask them).  Linux in hardware-reduced mode ignores the 8259s.
@@ -58,6 +64,9 @@
  *   are edge/active-high, the ISA default, so no flags to override either.
  * - No Local APIC NMI entry: nothing in this machine drives LINT1; Linux
  *   programs LVT1 as NMI on its own.
+ * - pvpanic in the DSDT (\_SB.PEVT, "QEMU0001", one I/O port): the ID
+ *   Linux's pvpanic-mmio driver binds to, with the register its _CRS
+ *   names; QEMU describes its pvpanic the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -251,6 +260,7 @@ _Static_assert(sizeof(struct acpi_madt_io_apic) == 12, "I/O APIC");
 #define ACPI_VIRTIO_NAMES    0x1000
 #define ACPI_VIRTIO_HID	     "LNRO0005" /* Linux's virtio_mmio ACPI ID */
 #define ACPI_COM_HID	     "PNP0501"	/* 16550A-compatible COM port */
+#define ACPI_PVPANIC_HID     "QEMU0001" /* pvpanic, as QEMU named it */
 #define ACPI_4GIB	     0x100000000ULL
 
 _Static_assert(sizeof(ACPI_OEM_ID) == 6 + 1, "OEM ID is 6 characters");
@@ -423,6 +433,21 @@ static void dsdt_com1(struct aml *a)
 	aml_device_end(a, dev);
 }
 
+/* pvpanic: Device (PEVT) { _HID "QEMU0001", _CRS { IO, one port } }. */
+static void dsdt_pvpanic(struct aml *a)
+{
+	size_t dev, crs;
+
+	dev = aml_device_begin(a, "PEVT");
+	aml_name(a, "_HID");
+	aml_string(a, ACPI_PVPANIC_HID);
+	aml_name(a, "_CRS");
+	crs = aml_resource_template_begin(a);
+	aml_io(a, true, MACHINE_PVPANIC_PORT, MACHINE_PVPANIC_PORT, 1, 1);
+	aml_resource_template_end(a, crs);
+	aml_device_end(a, dev);
+}
+
 /* book:begin dsdt_virtio */
 /*
  * One virtio-mmio transport: what Linux's virtio_mmio driver matches
@@ -484,6 +509,8 @@ static int64_t acpi_write_dsdt(uint8_t *p, size_t cap,
 	sb = aml_scope_begin(&a, "_SB_");
 	if (m->com1)
 		dsdt_com1(&a);
+	if (m->pvpanic)
+		dsdt_pvpanic(&a);
 	for (unsigned int i = 0; i < m->nr_virtio; i++)
 		dsdt_virtio(&a, i, &m->virtio[i]);
 	aml_scope_end(&a, sb);

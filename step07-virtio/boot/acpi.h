@@ -37,7 +37,8 @@ struct acpi_machine {
 	unsigned int cpus; /* 1..ACPI_CPUS_MAX, APIC IDs 0..cpus-1 */
 	const struct acpi_mmio_device *virtio; /* virtio-mmio transports */
 	unsigned int nr_virtio;
-	bool com1; /* a 16550 at MACHINE_COM1_PORT on MACHINE_GSI_COM1 */
+	bool com1;    /* a 16550 at MACHINE_COM1_PORT on MACHINE_GSI_COM1 */
+	bool pvpanic; /* pvpanic's register at MACHINE_PVPANIC_PORT */
 };
 
 /* Where each table went (guest-physical address and length in bytes). */

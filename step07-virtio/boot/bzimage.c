@@ -209,6 +209,38 @@ int bzimage_layout(const struct bzimage *bz, uint64_t mem_size,
 }
 /* book:end bzimage_layout */
 
+/* book:begin bzimage_release */
+/*
+ * The kernel's release ("6.1.0-57-cloud-amd64"): the first word of the
+ * version string kernel_version points at ("less 0x200": it is an offset
+ * into the setup, past the boot sector), which must end, printable, inside
+ * the setup.  A boot loader shows it; the VMM reports it, from the file,
+ * before the guest has said anything.  Returns 0, or -ENODATA when the
+ * header has none, or none that fits in len bytes with its NUL.
+ */
+int bzimage_release(const struct bzimage *bz, char *buf, size_t len)
+{
+	uint64_t at = (uint64_t)bz->hdr.kernel_version + SETUP_SECTOR_SIZE;
+	size_t n = 0;
+
+	if (!bz->hdr.kernel_version || len == 0)
+		return -ENODATA;
+	for (; at + n < bz->setup_size && n < len; n++) {
+		uint8_t c = bz->file[at + n];
+
+		if (c == ' ' || c == '\0')
+			break;
+		if (c < '!' || c > '~')
+			return -ENODATA;
+		buf[n] = (char)c;
+	}
+	if (n == 0 || n == len || at + n >= bz->setup_size)
+		return -ENODATA;
+	buf[n] = '\0';
+	return 0;
+}
+/* book:end bzimage_release */
+
 /* One sentence per error of bzimage_parse() and bzimage_layout(). */
 const char *bzimage_strerror(int err)
 {
@@ -290,7 +322,9 @@ void boot_params_build(struct boot_params *bp, const struct bzimage *bz,
  * Write kernel, initrd, command line and boot_params into guest memory as
  * lay says.  Every range is checked against RAM again (gpa_to_hva), so a
  * layout made for other memory cannot write outside this one: -EFAULT;
- * a command line of another length than the layout's: -EINVAL.
+ * a command line of another length than the layout's: -EINVAL.  With
+ * initrd NULL the caller puts the initrd at lay->initrd_addr itself (the
+ * VMM reads it from its file straight into guest memory).
  */
 int bzimage_load(const struct guest_mem *mem, const struct bzimage *bz,
 		 const struct boot_layout *lay, const uint8_t *initrd,
@@ -308,7 +342,7 @@ int bzimage_load(const struct guest_mem *mem, const struct bzimage *bz,
 	    cmdline + lay->cmdline_len)
 		return -EINVAL; /* its NUL is not where the layout says */
 	memcpy(kernel, bz->kernel, bz->kernel_size);
-	if (lay->initrd_size)
+	if (lay->initrd_size && initrd)
 		memcpy(rd, initrd, lay->initrd_size);
 	memcpy(cl, cmdline, lay->cmdline_len);
 	cl[lay->cmdline_len] = '\0';

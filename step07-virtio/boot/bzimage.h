@@ -16,6 +16,7 @@
 #define BOOT_BZIMAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <asm/bootparam.h>
 
@@ -72,6 +73,7 @@ int bzimage_layout(const struct bzimage *bz, uint64_t mem_size,
 		   uint64_t initrd_size, uint64_t cmdline_len,
 		   struct boot_layout *lay);
 const char *bzimage_strerror(int err);
+int bzimage_release(const struct bzimage *bz, char *buf, size_t len);
 
 unsigned int e820_build(struct boot_e820_entry *table, uint64_t mem_size);
 void boot_params_build(struct boot_params *bp, const struct bzimage *bz,

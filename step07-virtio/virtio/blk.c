@@ -278,13 +278,18 @@ static void blk_set_id(struct virtio_blk *blk, const char *path)
 	memcpy(blk->id, name, len < sizeof(blk->id) ? len : sizeof(blk->id));
 }
 
-/* A regular file or a block device, locked against a second writer. */
+/*
+ * A regular file or a block device, locked against a second writer.
+ * O_NONBLOCK: opening a FIFO read-only must not wait for a writer (it is
+ * refused next); for a file or a disk it changes nothing.
+ */
 static int blk_open(struct virtio_blk *blk, const char *path, bool read_only)
 {
 	struct stat st;
 	off_t size;
 
-	blk->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	blk->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+				     O_NONBLOCK);
 	if (blk->fd < 0)
 		return -errno;
 	if (fstat(blk->fd, &st))

@@ -142,6 +142,24 @@ START_TEST(bare_dsdt_matches_iasl)
 }
 END_TEST
 
+/*
+ * The machine the VMM builds for Linux: COM1, pvpanic, the console and a
+ * disk, in register windows of VIRTIO_MMIO_SIZE bytes (0x200).
+ */
+START_TEST(linux_machine_dsdt_matches_iasl)
+{
+	struct acpi_machine m = machine(1, 2, true);
+	struct acpi_layout l;
+
+	for (unsigned int i = 0; i < m.nr_virtio; i++)
+		devices[i].size = 0x200;
+	m.pvpanic = true;
+	ck_assert_int_eq(build(&m, &l), 0);
+	ck_table_matches_iasl(table(&l, ACPI_DSDT), l.table[ACPI_DSDT].len,
+			      "dsdt_pvpanic.aml");
+}
+END_TEST
+
 /* Find the RSDP as Linux does in the BIOS area (a 16-byte-aligned
  * "RSD PTR " whose first 20 bytes sum to 0), then follow the pointers. */
 START_TEST(an_os_finds_every_table_from_the_rsdp)
@@ -373,6 +391,7 @@ int main(void)
 	tcase_add_test(tc, layout_of_the_reference_machine);
 	tcase_add_test(tc, tables_match_iasl);
 	tcase_add_test(tc, bare_dsdt_matches_iasl);
+	tcase_add_test(tc, linux_machine_dsdt_matches_iasl);
 	tcase_add_test(tc, an_os_finds_every_table_from_the_rsdp);
 	tcase_add_test(tc, madt_lists_every_cpu_and_the_ioapic);
 	tcase_add_test(tc, fadt_is_hardware_reduced_with_sleep_registers);

@@ -1,8 +1,8 @@
 /*
  * test_bus.c - unit tests of the I/O bus: registration (empty, wrapping
  * and overlapping ranges, a full table) and dispatch (which device sees
- * which offset, accesses at and across the edges of a range, and what a
- * read sees when no device answers).
+ * which offset, accesses at and across the edges of a range, what each
+ * range counts, and what a read sees when no device answers).
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
  * Spec: none; see bus.h.
@@ -160,6 +160,11 @@ START_TEST(access_goes_to_the_device_at_its_offset)
 	ck_assert(com1.is_write);
 	ck_assert_uint_eq(com1.written[0], 0x41);
 	ck_assert_uint_eq(lo.calls, 0);
+	/* each range counts what it decoded (--stats) */
+	ck_assert_uint_eq(bus.ranges[1].accesses, 2);
+	ck_assert_uint_eq(bus.ranges[0].accesses, 0);
+	ck_assert(!bus_access(&bus, 0x400, data, 1, false));
+	ck_assert_uint_eq(bus.ranges[0].accesses + bus.ranges[1].accesses, 2);
 }
 END_TEST
 

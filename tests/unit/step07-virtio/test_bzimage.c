@@ -513,6 +513,43 @@ START_TEST(load_refuses_a_layout_for_other_memory)
 }
 END_TEST
 
+/*
+ * kernel_version points, less 0x200, at "RELEASE (builder) #1 ..." inside
+ * the setup: the release is its first word.  A string that is missing,
+ * not printable, runs out of the setup or does not fit is -ENODATA.
+ */
+START_TEST(release_is_the_first_word_of_kernel_version)
+{
+	static const char version[] =
+		"6.1.0-57-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP";
+	const uint64_t at = 0x400; /* in the setup: 0x200 + 0x200 */
+	struct bzimage bz;
+	char rel[65];
+
+	make_image();
+	memcpy(image + at, version, sizeof(version));
+	hdr()->kernel_version = at - 0x200;
+	ck_assert_int_eq(parse(&bz), 0);
+	ck_assert_int_eq(bzimage_release(&bz, rel, sizeof(rel)), 0);
+	ck_assert_str_eq(rel, "6.1.0-57-cloud-amd64");
+	ck_assert_int_eq(bzimage_release(&bz, rel, 20), -ENODATA); /* no NUL */
+	ck_assert_int_eq(bzimage_release(&bz, rel, 21), 0);
+	image[at + 3] = '\033'; /* an escape in the name: not a release */
+	ck_assert_int_eq(parse(&bz), 0);
+	ck_assert_int_eq(bzimage_release(&bz, rel, sizeof(rel)), -ENODATA);
+	hdr()->kernel_version = 0;
+	ck_assert_int_eq(parse(&bz), 0);
+	ck_assert_int_eq(bzimage_release(&bz, rel, sizeof(rel)), -ENODATA);
+	memset(image + TEST_SETUP_SIZE - 8, 'x', 8); /* up to the setup's end */
+	hdr()->kernel_version = TEST_SETUP_SIZE - 8 - 0x200;
+	ck_assert_int_eq(parse(&bz), 0);
+	ck_assert_int_eq(bzimage_release(&bz, rel, sizeof(rel)), -ENODATA);
+	hdr()->kernel_version = 0xffff; /* past the setup, past the file */
+	ck_assert_int_eq(parse(&bz), 0);
+	ck_assert_int_eq(bzimage_release(&bz, rel, sizeof(rel)), -ENODATA);
+}
+END_TEST
+
 /* The path lab-assets prints, or NULL with the reason on stderr. */
 static char *lab_kernel_path(void)
 {
@@ -550,6 +587,19 @@ static uint8_t *read_file(const char *path, uint64_t *size)
 	return buf;
 }
 
+/* The release lab-assets names (the kernel's file name says it too). */
+static const char *lab_release(void)
+{
+	static char rel[128];
+	FILE *p = popen(LAB_ASSETS " release", "r");
+
+	ck_assert_msg(p && fgets(rel, sizeof(rel), p), "%s release failed",
+		      LAB_ASSETS);
+	pclose(p);
+	rel[strcspn(rel, "\n")] = '\0';
+	return rel;
+}
+
 /*
  * Debian's amd64 kernel, as the lab boots it: protocol 2.15, 64-bit entry,
  * relocatable at 2 MiB alignment, LOAD_PHYSICAL_ADDR 16 MiB; the header
@@ -558,6 +608,7 @@ static uint8_t *read_file(const char *path, uint64_t *size)
 START_TEST(the_lab_kernel_parses_and_lays_out)
 {
 	static struct boot_params bp;
+	char release[65];
 	char *path = lab_kernel_path();
 	struct boot_layout lay;
 	struct bzimage bz;
@@ -590,6 +641,8 @@ START_TEST(the_lab_kernel_parses_and_lays_out)
 	ck_assert_mem_eq((uint8_t *)&bp + 0x1f1, file + 0x1f1,
 			 offsetof(struct setup_header, type_of_loader));
 	ck_assert_uint_eq(bp.hdr.init_size, bz.hdr.init_size);
+	ck_assert_int_eq(bzimage_release(&bz, release, sizeof(release)), 0);
+	ck_assert_str_eq(release, lab_release());
 	free(file);
 }
 END_TEST
@@ -626,6 +679,7 @@ int main(void)
 	tcase_add_test(params_tc,
 		       load_writes_kernel_initrd_cmdline_and_zero_page);
 	tcase_add_test(params_tc, load_refuses_a_layout_for_other_memory);
+	tcase_add_test(parse_tc, release_is_the_first_word_of_kernel_version);
 	tcase_add_test(lab_tc, the_lab_kernel_parses_and_lays_out);
 	tcase_set_timeout(lab_tc, 600); /* lab-assets may have to fetch */
 	suite_add_tcase(s, parse_tc);

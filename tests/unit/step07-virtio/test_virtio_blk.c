@@ -217,6 +217,25 @@ START_TEST(init_refuses_what_is_not_a_disk)
 }
 END_TEST
 
+/* A FIFO is no disk, and opening one read-only must not wait for a
+ * writer that never comes: refused at once. */
+START_TEST(init_refuses_a_fifo_without_waiting)
+{
+	struct virtio_blk other;
+	char fifo[128];
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(virtio_blk_init(&other, fifo, true, &vd.ram.mem, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(
+		virtio_blk_init(&other, fifo, false, &vd.ram.mem, NULL),
+		-EINVAL);
+	ck_assert_int_eq(other.fd, -1);
+	unlink(fifo);
+}
+END_TEST
+
 /* Two writers on one image would corrupt it: the second is refused. */
 START_TEST(init_refuses_an_image_in_use)
 {
@@ -695,6 +714,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, init_refuses_what_is_not_a_disk);
+	tcase_add_test(tc, init_refuses_a_fifo_without_waiting);
 	tcase_add_test(tc, init_refuses_an_image_in_use);
 	tcase_add_test(tc, identity_features_and_config);
 	tcase_add_test(tc, read_sectors);

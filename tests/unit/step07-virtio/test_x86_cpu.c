@@ -105,7 +105,8 @@ END_TEST
 
 /*
  * KVM resets the LVT entries masked (0x10000); LINT0 becomes ExtINT
- * (0x700), LINT1 NMI (0x400), unmasked; nothing else in the page moves.
+ * (0x700) and stays masked, LINT1 NMI (0x400), unmasked; nothing else in
+ * the page moves.
  */
 START_TEST(lapic_lint0_extint_lint1_nmi)
 {
@@ -117,7 +118,7 @@ START_TEST(lapic_lint0_extint_lint1_nmi)
 	lapic_set_reg(&lapic, 0x20, 0x01000000); /* APIC ID 1 */
 	before = lapic;
 	x86_lapic_lint_setup(&lapic);
-	ck_assert_uint_eq(x86_lapic_reg(&lapic, 0x350), 0x700);
+	ck_assert_uint_eq(x86_lapic_reg(&lapic, 0x350), 0x10700);
 	ck_assert_uint_eq(x86_lapic_reg(&lapic, 0x360), 0x400);
 	ck_assert_uint_eq(x86_lapic_reg(&lapic, 0x370), 0x10000);
 	ck_assert_uint_eq(x86_lapic_reg(&lapic, 0x340), 0x10000);

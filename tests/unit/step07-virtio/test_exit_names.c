@@ -1,0 +1,1 @@
+../step06-hypercalls/test_exit_names.c
