@@ -27,7 +27,8 @@
  *                            go on
  *   "@@bench:done@@"         the guest is done
  *   "@@bench:NAME@@"         any other: kept as at_NAME_us
- *   "@@bench:KEY=VALUE@@"    a value the guest measured, passed on
+ *   "@@bench:KEY=VALUE@@"    a value the guest measured, passed on; for
+ *                            a KEY clock_*, at_KEY_us too (its arrival)
  * A console marker is timed by the read() that brought its last byte;
  * debugfs is looked at every millisecond until the first exit.  The KVM
  * statistics are read at the init marker (the boot) and at the sample
@@ -285,6 +286,56 @@ static void weigh(struct run *r)
 	free(w);
 }
 
+/*
+ * The VMM's CPU time so far (all its threads, user and system: proc(5)'s
+ * utime and stime of /proc/PID/stat), its threads, and how often they
+ * went to sleep (voluntary context switches, from each thread's status):
+ * what a VMM that hands work between threads pays in wake-ups.
+ */
+static void weigh_threads(struct run *r)
+{
+	char path[300], line[512], *paren;
+	unsigned long long utime, stime, n, switches = 0;
+	long threads;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)r->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f) && (paren = strrchr(line, ')')) &&
+	    sscanf(paren + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+		   "%*d %*d %*d %*d %ld",
+		   &utime, &stime, &threads) == 3) {
+		add_kv(r->weight, sizeof(r->weight), "cpu_ms", "%llu",
+		       (utime + stime) * 1000 /
+			       (unsigned long long)sysconf(_SC_CLK_TCK));
+		add_kv(r->weight, sizeof(r->weight), "threads", "%ld", threads);
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)r->pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
+			 (int)r->pid, e->d_name);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) ==
+			    1)
+				switches += n;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	add_kv(r->weight, sizeof(r->weight), "sleeps", "%llu", switches);
+}
+
 /* The directory of the VMM's VM in KVM's debugfs: KVM_DEBUGFS/PID-FD. */
 static bool kvm_dir(pid_t pid, char *dir, size_t n)
 {
@@ -342,6 +393,7 @@ static void reached(struct run *r, enum moment m, uint64_t t)
 			       sizeof(r->boot_stats));
 	if (m == SAMPLE) {
 		weigh(r);
+		weigh_threads(r);
 		read_kvm_stats(r->pid, "kvm_run", r->run_stats,
 			       sizeof(r->run_stats));
 		/* The guest waits for a line before it goes on. */
@@ -368,9 +420,15 @@ static void line_done(struct run *r, uint64_t t)
 	*end = '\0';
 	if (strspn(p, VALUE_CHARS) != strlen(p))
 		return;
-	if (strchr(p, '='))
+	if (strchr(p, '=')) {
 		snprintf(r->values[r->nvalues++], VALUE_LEN, "%s", p);
-	else if (strcmp(p, "init") && strcmp(p, "sample") && strcmp(p, "done"))
+		if (!strncmp(p, "clock_", strlen("clock_")) &&
+		    r->nvalues < VALUES_MAX)
+			snprintf(r->values[r->nvalues++], VALUE_LEN,
+				 "at_%.*s_us=%" PRIu64, (int)strcspn(p, "="), p,
+				 (uint64_t)(t / NS_PER_US));
+	} else if (strcmp(p, "init") && strcmp(p, "sample") &&
+		   strcmp(p, "done"))
 		snprintf(r->values[r->nvalues++], VALUE_LEN,
 			 "at_%s_us=%" PRIu64, p, (uint64_t)(t / NS_PER_US));
 }

@@ -113,6 +113,15 @@ function brow(what, k, digits) {
 		if (r["first_exit_us"] != "")
 			add(v, "early", (r["init_us"] - r["k_run_init_us"] - r["first_exit_us"]) / 1000)
 	}
+	if (r["k_unpack_end_us"] != "" && r["k_unpack_start_us"] != "")
+		add(v, "unpack", (r["k_unpack_end_us"] - r["k_unpack_start_us"]) / 1000)
+	if (r["clock_b"] != "" && r["at_clock_b_us"] > r["at_clock_a_us"])
+		add(v, "clock", (r["clock_b"] - r["clock_a"]) * 1000 / (r["at_clock_b_us"] - r["at_clock_a_us"]))
+	if (r["cpu_ms"] != "") {
+		add(v, "cpu", r["cpu_ms"])
+		add(v, "threads", r["threads"])
+		add(v, "sleeps", r["sleeps"])
+	}
 	if (r["overhead_kb"] != "") {
 		add(v, "overhead", r["overhead_kb"])
 		add(v, "ram_rss", r["ram_rss_kb"] / 1024)
@@ -121,11 +130,8 @@ function brow(what, k, digits) {
 		if (r["ram_vma_kb"] != info["guest_mem_mib"] * 1024)
 			odd_vma[v] = r["ram_vma_kb"]
 	}
-	if (r["blk_iops"] != "") {
+	if (r["blk_iops"] != "")
 		add(v, "blk", r["blk_iops"])
-		if (r["at_blk_end_us"] != "" && r["at_blk_start_us"] > 0)
-			add(v, "clock", r["blk_ns"] / 1000 / (r["at_blk_end_us"] - r["at_blk_start_us"]))
-	}
 	if (r["net_rx_ns"] > 0)
 		add(v, "net", r["net_bytes"] * 1000 / r["net_rx_ns"])
 	if (r["pio_ns"] != "")
@@ -153,6 +159,8 @@ END {
 	printf "H\tguest: Linux %s, %s MiB, 1 vCPU; %d runs of each VMM, alternating; min and median\n",
 		info["lab_kernel"], info["guest_mem_mib"], runs["ours"] < runs["qemu"] ? runs["ours"] : runs["qemu"]
 	row("boot to init", "ms", "boot", 0, "qemu", "le", "0.8")
+	if (runs["qemu-rtc"])
+		row("boot to init, QEMU rtc=on (reference)", "ms", "boot", 0, "qemu-rtc", "", "")
 	row("VMM memory overhead", "KiB", "overhead", 0, "qemu", "abs-le", "2048")
 	row("VMM code mapped", "MiB", "code", 1, "qemu", "", "")
 	row("guest RAM resident", "MiB", "ram_rss", 1, "qemu", "", "")
@@ -175,6 +183,9 @@ END {
 	brow("  of them MMIO", "kvm_boot_mmio_exits", 0)
 	brow("  of them HLT", "kvm_boot_halt_exits", 0)
 	brow("interrupts injected during the boot", "kvm_boot_irq_injections", 0)
+	brow("VMM threads (at the sample)", "threads", 0)
+	brow("VMM CPU time, whole run (ms)", "cpu", 0)
+	brow("VMM threads' sleeps, whole run", "sleeps", 0)
 
 	for (name in icname) {
 		o = (("ours", name) in ic) ? ic["ours", name] + 0 : 0
@@ -201,7 +212,7 @@ END {
 		printf "N\t%s: its guest-RAM mapping is %s KiB, not %s MiB: merged with a neighbour\n",
 			v, odd_vma[v], info["guest_mem_mib"]
 	if (cnt["ours" SUBSEP "clock"] || cnt["qemu" SUBSEP "clock"])
-		printf "N\tguest clock (%s) against the lab VM's over the blk row: ours %s, QEMU %s (guest time / lab time)\n",
+		printf "N\tthe guest's clock (%s) against the lab VM's, from /init to the sample: ours %s, QEMU %s (guest time / lab time)\n",
 			clocksource["ours"], num(vmed("ours", "clock"), 3), num(vmed("qemu", "clock"), 3)
 	if (info["lab_boot_s"] != "")
 		printf "N\tthe lab VM reached init in %s s with the bundle in its initramfs (QEMU packed: %s KiB)\n",
