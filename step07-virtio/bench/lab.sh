@@ -17,11 +17,13 @@
 # BENCH_MEM, BENCH_DISK_MIB, BENCH_VMMS), written by run-bench.
 set -u
 cd "$(dirname "$0")" || exit 1
+# shellcheck source=/dev/null
 . ./bench.conf
+# shellcheck source=machines/x86_64.sh
 . "./machines/$(uname -m).sh"
 
 BENCH_RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-240}
-BENCH_TAP= BENCH_OURS_NET= BENCH_NET_PORT=5201
+BENCH_TAP='' BENCH_OURS_NET='' BENCH_NET_PORT=5201
 BENCH_HOST_IP=169.254.100.1 BENCH_GUEST_IP=169.254.100.2
 note() { echo "bench-note: $*"; }
 info() { echo "bench-info: $1=$2"; }

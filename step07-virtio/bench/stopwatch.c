@@ -112,9 +112,10 @@ static const struct {
 
 /* The KVM statistics worth a line in the chapter (debugfs file names). */
 static const char *const kvm_stats[] = {
-	"exits",      "io_exits",	"mmio_exits",	  "halt_exits",
-	"irq_exits",  "irq_injections", "insn_emulation", "signal_exits",
-	"hypercalls", "halt_wakeup",
+	"exits",       "io_exits",	 "mmio_exits",	   "halt_exits",
+	"irq_exits",   "irq_injections", "insn_emulation", "signal_exits",
+	"halt_wakeup", "pf_taken",	 "pf_fixed",	   "pages_4k",
+	"pages_2m",
 };
 #define KVM_STATS (sizeof(kvm_stats) / sizeof(kvm_stats[0]))
 
@@ -157,13 +158,14 @@ static void add_kv(char *buf, size_t n, const char *key, const char *fmt, ...)
 
 /* One mapping of /proc/PID/smaps, as far as the weighing needs it. */
 struct vma {
-	uint64_t size_kb, rss_kb;
+	uint64_t size_kb, rss_kb, thp_kb;
 	bool anonymous, executable;
 	char path[512];
 };
 
 struct weight {
 	uint64_t ram_vma_kb, ram_rss_kb; /* the mapping that is guest RAM */
+	uint64_t ram_thp_kb;		 /* ... in transparent huge pages */
 	uint64_t code_bytes;		 /* files mapped executable */
 	unsigned code_files;
 	char paths[PATHS_MAX][512];
@@ -183,6 +185,7 @@ static void vma_done(const struct vma *v, uint64_t ram_kb, struct weight *w)
 	    (!w->ram_vma_kb || v->size_kb < w->ram_vma_kb)) {
 		w->ram_vma_kb = v->size_kb;
 		w->ram_rss_kb = v->rss_kb;
+		w->ram_thp_kb = v->thp_kb;
 	}
 	if (!v->executable || v->path[0] != '/')
 		return;
@@ -222,6 +225,8 @@ static bool read_smaps(pid_t pid, uint64_t ram_kb, struct weight *w)
 			open_vma = true;
 		} else if (sscanf(line, "Rss: %llu kB", &kb) == 1) {
 			v.rss_kb = kb;
+		} else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1) {
+			v.thp_kb = kb;
 		}
 	}
 	if (open_vma)
@@ -278,6 +283,8 @@ static void weigh(struct run *r)
 	       w->ram_vma_kb);
 	add_kv(r->weight, sizeof(r->weight), "ram_rss_kb", "%" PRIu64,
 	       w->ram_rss_kb);
+	add_kv(r->weight, sizeof(r->weight), "ram_thp_kb", "%" PRIu64,
+	       w->ram_thp_kb);
 	add_kv(r->weight, sizeof(r->weight), "overhead_kb", "%lld",
 	       rss - (long long)w->ram_rss_kb);
 	add_kv(r->weight, sizeof(r->weight), "code_bytes", "%" PRIu64,

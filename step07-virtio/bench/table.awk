@@ -106,12 +106,14 @@ function brow(what, k, digits) {
 		add(v, "first_exit", r["first_exit_us"] / 1000)
 	if (r["first_byte_us"] != "")
 		add(v, "first_byte", r["first_byte_us"] / 1000)
+	if (r["first_exit_us"] != "" && r["first_byte_us"] != "")
+		add(v, "decompress", (r["first_byte_us"] - r["first_exit_us"]) / 1000)
 	if (r["k_run_init_us"] != "") {
-		# The kernel's clock starts (kvm-clock's sched_clock, early in
+		# The kernel's clock starts (kvm-clock's sched_clock, in
 		# setup_arch) this long before /init ran, by its own account.
 		add(v, "k_run_init", r["k_run_init_us"] / 1000)
-		if (r["first_exit_us"] != "")
-			add(v, "early", (r["init_us"] - r["k_run_init_us"] - r["first_exit_us"]) / 1000)
+		if (r["first_byte_us"] != "")
+			add(v, "early", (r["init_us"] - r["k_run_init_us"] - r["first_byte_us"]) / 1000)
 	}
 	if (r["k_unpack_end_us"] != "" && r["k_unpack_start_us"] != "")
 		add(v, "unpack", (r["k_unpack_end_us"] - r["k_unpack_start_us"]) / 1000)
@@ -125,6 +127,7 @@ function brow(what, k, digits) {
 	if (r["overhead_kb"] != "") {
 		add(v, "overhead", r["overhead_kb"])
 		add(v, "ram_rss", r["ram_rss_kb"] / 1024)
+		add(v, "ram_thp", r["ram_thp_kb"] / 1024)
 		add(v, "code", r["code_bytes"] / 1048576)
 		codefiles[v] = r["code_files"]
 		if (r["ram_vma_kb"] != info["guest_mem_mib"] * 1024)
@@ -173,16 +176,18 @@ END {
 
 	brow("VMM start -> KVM_CREATE_VM (debugfs)", "vm", 1)
 	brow("VMM start -> first exit (a vCPU runs)", "first_exit", 1)
-	brow("first exit -> kernel clock 0 (estimated)", "early", 1)
+	brow("first exit -> first console byte", "decompress", 1)
+	brow("first console byte -> kernel clock 0", "early", 1)
 	brow("kernel clock 0 -> 'Run /init' (its clock)", "k_run_init", 1)
 	brow("  of it initramfs unpacking (its clock)", "unpack", 1)
-	brow("VMM start -> first console byte", "first_byte", 1)
 	brow("VMM start -> /init marker", "boot", 1)
 	brow("KVM exits during the boot", "kvm_boot_exits", 0)
 	brow("  of them port I/O", "kvm_boot_io_exits", 0)
 	brow("  of them MMIO", "kvm_boot_mmio_exits", 0)
 	brow("  of them HLT", "kvm_boot_halt_exits", 0)
 	brow("interrupts injected during the boot", "kvm_boot_irq_injections", 0)
+	brow("KVM page faults fixed during the boot", "kvm_boot_pf_fixed", 0)
+	brow("guest RAM in huge pages at the sample (MiB)", "ram_thp", 1)
 	brow("VMM threads (at the sample)", "threads", 0)
 	brow("VMM CPU time, whole run (ms)", "cpu", 0)
 	brow("VMM threads' sleeps, whole run", "sleeps", 0)
@@ -204,7 +209,7 @@ END {
 			(("qemu", name) in ic) ? ic["qemu", name] : "-"
 	}
 
-	print "N\tthe boot's parts: KVM_CREATE_VM and the first exit are seen in KVM's debugfs (polled every ms), the kernel's part by its own clock (printk times); the estimate is the rest: /init marker - kernel clock at 'Run /init' - first exit: firmware (QEMU: qboot), the decompressor and the kernel's start before kvm-clock"
+	print "N\tthe boot's parts: KVM_CREATE_VM and the first exit as KVM's debugfs shows them (polled every ms); the first console byte is the kernel's early console (earlyprintk), so before it run the firmware (QEMU: qboot) and the decompressor; the kernel's clock (kvm-clock) starts later in setup_arch, and from there the kernel's own times (printk) count: kernel clock 0 is placed at the /init marker minus the kernel's time at 'Run /init'"
 	print "N\tmemory overhead: Rss of the VMM process (smaps_rollup) minus the Rss of its guest-RAM mapping (smaps: the smallest anonymous mapping at least the guest's size), sampled after the guest's measurements"
 	printf "N\tcode mapped: the files the VMM maps executable, whole (ours: %s file, static; QEMU: %s files, its binary and shared libraries); QEMU also reads its firmware (bios-microvm.bin, linuxboot_dma.bin)\n",
 		codefiles["ours"], codefiles["qemu"]

@@ -9,9 +9,14 @@
 #
 # The guest's console is the 16550 on COM1 under both; quiet keeps the
 # boot log off it (in the kernel's buffer, where /init reads the times),
-# since every character on a UART costs exits.
+# since every character on a UART costs exits.  earlyprintk=ttyS0 makes
+# the kernel print its first lines as soon as it parses its command line
+# (setup_arch): the first console byte marks the end of the decompressor
+# (Debian's decompressor itself prints nothing: no X86_VERBOSE_BOOTUP).
+# shellcheck disable=SC2034 # both are read by lab.sh
 BENCH_QEMU_NAME=qemu-system-x86_64
-BENCH_CMDLINE="console=ttyS0 quiet panic=-1"
+# shellcheck disable=SC2034
+BENCH_CMDLINE="console=ttyS0 earlyprintk=ttyS0 quiet panic=-1"
 
 # ours CMDLINE
 ours() {
