@@ -25,6 +25,7 @@
 #include "boot/acpi.h"
 #include "boot/bzimage.h"
 #include "boot/cmdline.h"
+#include "boot/reset_vector.h"
 #include "budget.h"
 #include "console.h"
 #include "layout.h"
@@ -141,8 +142,8 @@ static void check_kernel(const struct options *o, const struct linux_files *f,
 /* book:begin linux_place */
 /*
  * Into guest memory: the kernel, the command line and boot_params
- * (bzimage_load), the initrd straight from its file to its place, and the
- * ACPI tables of the machine just created.
+ * (bzimage_load), the initrd straight from its file to its place, the
+ * ACPI tables of the machine just created, and the reset vector's code.
  */
 static void place(struct vm *vm, const struct linux_files *f,
 		  const struct bzimage *bz, const struct boot_layout *lay)
@@ -161,6 +162,8 @@ static void place(struct vm *vm, const struct linux_files *f,
 	if (rsdp != MACHINE_ACPI_ADDR)
 		die("acpi_write_tables: %s",
 		    strerror(rsdp < 0 ? (int)-rsdp : EINVAL));
+	if (reset_vector_write(&vm->mem) < 0)
+		die("reset_vector_write: RAM does not reach the reset vector");
 	vm->machine->entry = lay->entry;
 }
 /* book:end linux_place */

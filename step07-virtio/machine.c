@@ -168,7 +168,7 @@ static const char *disk_error(int err)
 	case -EINVAL:
 		return "is neither a regular file nor a block device";
 	case -EBUSY:
-		return "is in use: another process holds a lock on it";
+		return "is in use: a lock on it is held (another VMM, or another --disk)";
 	default:
 		return strerror(-err);
 	}

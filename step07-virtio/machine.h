@@ -22,6 +22,7 @@
  *   0x0009fc00 | EBDA (reserved)              |
  *   0x000a0000 | VGA/BIOS hole (reserved)     |
  *   0x000e0000 | ACPI: RSDP, XSDT, FADT, ...  |
+ *   0x000ffff0 | reset vector: 7 bytes of ours|  boot/reset_vector.c
  *   0x00100000 | protected-mode kernel        |  (bzImage minus its setup)
  *              | ... RAM ...                  |
  *              | initrd (high, page-aligned)  |
@@ -51,9 +52,12 @@
 #define MACHINE_EBDA_ADDR  0x9fc00
 #define MACHINE_HIMEM_ADDR 0x100000 /* 1 MiB: where the kernel is loaded */
 
-/* ACPI tables: the legacy BIOS area, where the RSDP is also searched for. */
+/*
+ * ACPI tables: the legacy BIOS area, where the RSDP is also searched for;
+ * its upper 64 KiB, the BIOS segment F000, has the reset vector.
+ */
 #define MACHINE_ACPI_ADDR 0xe0000
-#define MACHINE_ACPI_SIZE 0x20000
+#define MACHINE_ACPI_SIZE 0x10000
 
 /*
  * RAM is [0, mem_size); everything above it and below 4 GiB is devices.

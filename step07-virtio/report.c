@@ -48,6 +48,7 @@
 #include "machine.h"
 #include "report.h"
 #include "stats.h"
+#include "vcpu.h"
 
 #define LINE_MAX_REPORT 1024 /* one line of the report, built in pieces */
 #define NS_PER_MS	1000000ULL
@@ -244,7 +245,7 @@ void report_mark(const struct vm *vm, uint8_t mark, uint64_t ns)
 /* book:end report_linux */
 
 /* How Linux ended, for the console; and its exit status. */
-static int linux_end(const struct vm *vm, enum run_end end)
+static int linux_end(struct vm *vm, enum run_end end)
 {
 	switch (end) {
 	case GUEST_POWERED_OFF:
@@ -259,8 +260,9 @@ static int linux_end(const struct vm *vm, enum run_end end)
 		vmm_say("the guest panicked (pvpanic)");
 		return EXIT_GUEST_PANICKED;
 	case GUEST_OVER_BUDGET:
-		vmm_say("stopped the guest: it ran out of its time budget of %u s (--timeout)",
+		vmm_say("stopped the guest: it ran out of its time budget of %u s (--timeout); it was here:",
 			vm->opts->timeout);
+		vcpu_dump(vm);
 		return EXIT_OVER_BUDGET;
 	default:
 		return EXIT_GUEST_FAILED;

@@ -1,19 +1,23 @@
 #!/bin/sh
-# test.sh — step06-hypercalls' end-to-end checks; runs on the host.
+# test.sh — step07-virtio's end-to-end checks; runs on the host.
 #
 #   sh test.sh LOGFILE
 #
-# Asserts the exact values in the console log of `make run`: the verdict,
-# what each VM printed, how the hostile guest's attacks were answered (its
-# calls, the doorbell rung the wrong way, memory that is not there, escape
-# sequences, an output flood) and how the runaway guest was stopped.  Then
-# runs build/vmm on this host with bad input: it must refuse each with exit
-# status 2 and a message naming the problem, before it opens /dev/kvm, so
-# these checks need no KVM at all.
+# Asserts the exact values in the console log of `make run`: the verdict;
+# step06's flat guests (what each VM printed, how the hostile guest's
+# attacks were answered, how the runaway guests were stopped, the parent
+# killed alone); Linux's four boots (how each ended and with which exit
+# status, the VMM's reports, the checksums lab.sh compared, the error the
+# read-only disk gave, the data that survived SIGKILL).  Then, on this
+# host: build/vmm with bad input, flat and Linux (it must refuse each
+# with exit status 2 and a message naming the problem, before it opens
+# /dev/kvm, so these checks need no KVM at all), and the bounded fuzz
+# pass over the virtio code (fuzz-smoke).
 . "$(dirname "$0")/../tests/lib.sh"
 log=${1:?usage: test.sh LOGFILE}
 here=$(cd "$(dirname "$0")" && pwd)
 text=$(cat "$log")
+release=$("$here/../common/lab/lab-assets" release)
 
 # section CMD — what `./vmm --report report.txt CMD` printed in the run,
 # through its exit status and its report.
@@ -26,15 +30,32 @@ runaway=$(section "--timeout 1 runaway.bin")
 crash=$(section "triple_fault.bin")
 busy=$(section "--timeout 1 busy.bin")
 
+# linux NAME — one Linux boot in the run, from its command line through
+# its report (and what lab.sh checked after it, up to the next boot).
+linux() {
+	awk -v r="--report $1.report" 'index($0, "$ ./vmm --kernel") == 1 { on = index($0, r) > 0 }
+		on { print }' "$log"
+}
+blk=$(linux blk)
+hvc0=$(linux hvc0)
+kill9=$(linux kill9)
+panic=$(linux panic)
+# report NAME — NAME.report as lab.sh showed it, one line, space-separated.
+report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/p"; }
+
 # --- the run: verdict and console ---------------------------------------------
 expect_eq "verdict" "$(verdict_word "$log")" PASS
-expect_eq "vms" "$(verdict_value "$log" vms)" 2
-expect_eq "hypercalls: 2 VMs x (VMINFO 1 + PUTS 7 + GETTIME 1002 + EXIT 1)" \
-	"$(verdict_value "$log" hypercalls)" 2022
-expect_eq "bad_calls_rejected: 9 pointers + 7 numbers/arguments + 10000 flood + 4 doorbell + 5 string-OUT bytes + 1 call after an OUTSB + 2 over budget" \
-	"$(verdict_value "$log" bad_calls_rejected)" 10028
+expect_eq "linux: the lab kernel's release, from the bzImage" "$(verdict_value "$log" linux)" "$release"
+expect_match "init_ms: a number of milliseconds, measured by the VMM" "$(verdict_value "$log" init_ms)" '^[1-9][0-9]*$'
+expect_eq "init_ms: the serial boot's, from its report" "$(verdict_value "$log" init_ms)" \
+	"$(report blk | sed -n 's/.*init_ms=\([0-9]*\).*/\1/p')"
+expect_eq "devices" "$(verdict_value "$log" devices)" serial,virtio-console,virtio-blk
+expect_eq "blk" "$(verdict_value "$log" blk)" verified
+expect_eq "kill9" "$(verdict_value "$log" kill9)" verified
 expect_match "engine is a name LAB_ENGINE accepts for a KVM step" "$(verdict_value "$log" engine)" \
 	'^(qemu-tcg|qemu-kvm|host-kvm)$'
+
+# --- step06's flat guests, unchanged ---------------------------------------------
 
 for k in 1 2; do
 	expect_match "VM $k says hello, its line marked as the guest's" "$hello" \
@@ -116,6 +137,86 @@ done
 expect_match "runaway: the report says over-budget" "$runaway" \
 	'^\(report\.txt: vm1\.end=over-budget vm1\.status=3 vm1\.last_exit=KVM_EXIT_INTR vm1\.hypercalls=1 vm1\.rejected=0 vm1\.output_dropped=0 vms=1 status=3 hypercalls=1 rejected=0\)$'
 
+
+# --- Linux: 1. the serial console, the disks, poweroff -------------------------
+expect_match "blk: the VMM names the kernel from its file" "$blk" \
+	"^vmm: Linux $release, boot protocol 2\\.15: kernel [0-9]+ bytes at 0x100000 \\(it uses up to 0x[0-9a-f]+ to boot\\), entry 0x100200\$"
+expect_match "blk: console=ttyS0 appended to the command line" "$blk" \
+	'^vmm: command line: step07=blk panic=-1 console=ttyS0$'
+expect_match "blk: the whole boot log, marked as the guest's" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] Linux version [0-9]'
+expect_match "blk: Linux found the tables and its devices in ACPI" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] ACPI: DSDT 0x[0-9A-F]+ [0-9A-F]+ \(v02 HVCOUR HVSTEP07'
+expect_match "blk: COM1 on IRQ 4 from the DSDT (00:00: the first PNP device)" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] 00:00: ttyS0 at I/O 0x3f8 \(irq = [0-9]+, base_baud = 115200\) is a 16550A\.$'
+expect_match "blk: vda, 16 MiB" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] virtio_blk virtio1: \[vda\] 32768 512-byte logical blocks'
+expect_match "blk: vdb, 4 MiB" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] virtio_blk virtio2: \[vdb\] 8192 512-byte logical blocks'
+expect_match "blk: the boot timer's init mark" "$blk" \
+	'^vmm: boot timer: the guest.s init started [0-9]+ ms after the VMM$'
+expect_match "blk: the disks by their GET_ID, vdb read-only in the guest" "$blk" \
+	'^guest: init: /dev/vda is blk\.img, /dev/vdb is raw\.img \(read-only: 1\)\.?$'
+expect_match "blk: poweroff -f ends the VMM through ACPI S5" "$blk" \
+	'^vmm: the guest powered the machine off \(ACPI S5\)$'
+expect_match "blk: exit status 0" "$blk" '^\(exit status 0\)$'
+expect_match "blk: --stats: the devices each exit went to" "$blk" \
+	'^vmm: device accesses: com1=[0-9]+ acpi sleep=2 pvpanic=1 boot timer=2 virtio-console=[0-9]+ virtio-blk=[0-9]+ virtio-blk=[0-9]+; no device: [0-9]+$'
+r=$(report blk)
+expect_match "blk: the report at load: the kernel and the devices made" "$r" \
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk,virtio-blk init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 last_exit=KVM_EXIT_IO "
+expect_match "blk: the line written to stdin reached COM1: 34 bytes and a newline" "$r" ' serial\.rx_bytes=35 '
+expect_match "blk: nothing through virtio-console (console=ttyS0)" "$r" ' console\.tx_bytes=0 console\.rx_bytes=0 '
+expect_match "blk: vda read-write, every request answered OK, flushed" "$r" \
+	' disk0\.read_only=no disk0\.requests=([0-9]+) disk0\.ok=\1 disk0\.ioerr=0 disk0\.unsupp=0 disk0\.bytes_read=[0-9]+ disk0\.bytes_written=[1-9][0-9]* disk0\.flushes=[1-9][0-9]* '
+expect_match "blk: vdb read-only: read, never written, nothing refused (the guest did not ask)" "$r" \
+	' disk1\.read_only=yes disk1\.requests=([0-9]+) disk1\.ok=\1 disk1\.ioerr=0 disk1\.unsupp=0 disk1\.bytes_read=[1-9][0-9]* disk1\.bytes_written=0 disk1\.flushes=0 '
+expect_match "blk: debugfs lists the guest's four files" "$blk" '^ +15 +100644 \(1\) +0 +0 +85 .* ro\.txt$'
+# sums WHAT — the two sums lab.sh printed for WHAT: equal?
+sums() {
+	printf '%s\n' "$blk$kill9" | sed -n "s/^($1: \([0-9a-f]\{64\}\); [^:]*: \([0-9a-f]\{64\}\))\$/\1 \2/p"
+}
+expect_match "blk: seq.txt on the image has the sum of seq 1 20000" "$(sums seq.txt)" '^([0-9a-f]{64}) \1$'
+expect_match "blk: sectors 2048-2303 of the raw disk, copied by the guest, have the host's sum" \
+	"$(sums sectors.bin)" '^([0-9a-f]{64}) \1$'
+expect_match "blk: a write to the read-only disk: EPERM from the block layer" "$blk" \
+	"^\\(ro\\.txt: dd: error writing '/dev/vdb': Operation not permitted\\)\$"
+expect_match "blk: the line from stdin, on the image" "$blk" \
+	'^\(console\.txt: a line for the guest, from the lab\)$'
+
+# --- Linux: 2. console=hvc0, reboot -------------------------------------------------
+expect_match "hvc0: console=hvc0 appended" "$hvc0" '^vmm: command line: step07=hvc0 panic=-1 quiet console=hvc0$'
+expect_match "hvc0: stdin goes to virtio-console" "$hvc0" '; stdin to virtio-console$'
+expect_match "hvc0: the guest read the line through hvc0" "$hvc0" \
+	'^guest: init: read from the console: a line for the guest, from the lab\.?$'
+expect_match "hvc0: hvc0 is the guest's console" "$hvc0" '^guest: hvc0 +-W- \(EC'
+expect_match "hvc0: reboot -f resets the machine through the i8042" "$hvc0" \
+	"^vmm: the guest reset the machine \\(the i8042's reset line\\)\$"
+expect_match "hvc0: exit status 4" "$hvc0" '^\(exit status 4\)$'
+r=$(report hvc0)
+expect_match "hvc0: the report: reset by the i8042" "$r" ' end=reset status=4 last_exit=KVM_EXIT_IO reset_by=i8042 '
+expect_match "hvc0: nothing on COM1; the line through virtio-console" "$r" \
+	' serial\.tx_bytes=0 serial\.rx_bytes=0 console\.tx_bytes=[1-9][0-9]* console\.rx_bytes=35 '
+
+# --- Linux: 3. SIGKILL after fsync ------------------------------------------------
+expect_match "kill9: the guest's mark 2 (kill9.txt fsync'ed), by the VMM's clock" "$kill9" \
+	'^vmm: boot timer: mark 2 at [0-9]+ ms$'
+expect_match "kill9: the VMM's memory measured while it ran" "$kill9" \
+	'^\(the vmm, 256 MiB guest: Rss [0-9]+ kB, of it guest RAM [0-9]+ kB: the VMM.s own [0-9]+ kB\)$'
+expect_match "kill9: killed: exit status 137" "$kill9" '^\(exit status 137\)$'
+expect_match "kill9: the report is what the VMM knew when it died, line by line" "$(report kill9)" \
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk init_ms=[0-9]+ mark3_ms=[0-9]+ mark2_ms=[0-9]+\$"
+expect_no_match "kill9: no end= (the VMM never got to it)" "$(report kill9)" ' end='
+expect_match "kill9: kill9.txt on the image after SIGKILL has the sum of seq 1 30000" "$(sums kill9.txt)" \
+	'^([0-9a-f]{64}) \1$'
+
+# --- Linux: 4. a panic ----------------------------------------------------------
+expect_match "panic: the guest's panic on its console" "$panic" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] Kernel panic - not syncing: sysrq triggered crash\.?$'
+expect_match "panic: reported through pvpanic" "$panic" '^vmm: the guest panicked \(pvpanic\)$'
+expect_match "panic: exit status 5" "$panic" '^\(exit status 5\)$'
+expect_match "panic: the report" "$(report panic)" ' end=panicked status=5 last_exit=KVM_EXIT_IO '
+
 # --- bad input, on this host, no KVM needed -------------------------------------
 vmm=$here/build/vmm
 [ -x "$vmm" ] || make --no-print-directory -C "$here" build/vmm >/dev/null 2>&1
@@ -191,11 +292,102 @@ refused "--timeout 1s" "^vmm: bad --timeout '1s': not a number " --timeout 1s "$
 refused "--timeout 3601" "^vmm: bad --timeout '3601': out of range \(want 1\.\.3600 seconds\)\$" --timeout 3601 "$tmp/hlt.bin"
 refused "--vms without a value" "^vmm: option '--vms' needs a value\$" "$tmp/hlt.bin" --vms
 
+# --- bad input to the Linux machine, on this host, no KVM needed ------------------
+kernel=$("$here/../common/lab/lab-assets" kernel)
+initrd=$here/build/linux/initramfs.cpio
+[ -f "$initrd" ] || make --no-print-directory -C "$here" build/linux/initramfs.cpio >/dev/null 2>&1
+# patch FILE OFFSET BYTES — a copy of the kernel with BYTES (printf
+# escapes) at OFFSET of its setup header.
+patch() {
+	cp "$kernel" "$1"
+	printf "$3" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc 2>/dev/null
+}
+printf 'not a kernel\n' >"$tmp/text"
+head -c 1000000 "$kernel" >"$tmp/cut"
+patch "$tmp/old" 0x206 '\011\002'              # version 2.09
+patch "$tmp/no64" 0x236 '\000\000'             # xloadflags: no XLF_KERNEL_64
+patch "$tmp/huge" 0x260 '\000\000\000\160'     # init_size 1.75 GiB
+truncate -s 2G "$tmp/initrd2g"                 # sparse: nothing is read
+truncate -s 100M "$tmp/initrd100m"
+truncate -s 1M "$tmp/disk.img"
+long=$(head -c 2040 /dev/zero | tr '\0' x)
+k() { printf "vmm: kernel '%s': %s" "$1" "$2" | sed 's/[.()+]/\\&/g'; }
+refused "kernel: missing" "^vmm: kernel '$tmp/none': No such file or directory\$" --kernel "$tmp/none"
+refused "kernel: a directory" "^vmm: kernel '$tmp' is not a regular file\$" --kernel "$tmp"
+refused "kernel: a FIFO (must not wait for a writer)" "^vmm: kernel '$tmp/fifo' is not a regular file\$" \
+	--kernel "$tmp/fifo"
+refused "kernel: not a bzImage" \
+	"^$(k "$tmp/text" 'not a bzImage (no 0xAA55 boot flag and "HdrS" header, or not loaded high)')\$" \
+	--kernel "$tmp/text"
+refused "kernel: truncated" \
+	"^$(k "$tmp/cut" 'truncated: the file is shorter than its setup header says')\$" --kernel "$tmp/cut"
+refused "kernel: boot protocol 2.09, too old for the 64-bit entry" \
+	"^$(k "$tmp/old" 'boot protocol older than 2.12, the first with a 64-bit entry point')\$" \
+	--kernel "$tmp/old"
+refused "kernel: no 64-bit entry point" \
+	"^$(k "$tmp/no64" 'no 64-bit entry point (XLF_KERNEL_64 is clear)')\$" --kernel "$tmp/no64"
+refused "kernel: needs more than --mem (init_size 1.75 GiB)" \
+	"^$(k "$tmp/huge" 'memory too small for the kernel (from 1 MiB: pref_address + init_size): --mem 256 MiB, initrd 0 bytes')\$" \
+	--kernel "$tmp/huge"
+refused "initrd: does not fit below initrd_addr_max (2 GiB of it)" \
+	"^vmm: initrd: the initrd does not fit below the kernel's initrd_addr_max \\(0x7fffffff\\): 2147483648 bytes\$" \
+	--kernel "$kernel" --initrd "$tmp/initrd2g" --mem 3G
+refused "initrd: kernel and initrd do not fit in --mem 128M" \
+	"^$(k "$kernel" 'memory too small for the kernel and the initrd: --mem 128 MiB, initrd 104857600 bytes')\$" \
+	--kernel "$kernel" --initrd "$tmp/initrd100m" --mem 128M
+refused "initrd: empty" "^vmm: initrd '$tmp/empty.bin' is empty\$" --kernel "$kernel" --initrd "$tmp/empty.bin"
+refused "initrd: missing" "^vmm: initrd '$tmp/none': No such file or directory\$" --kernel "$kernel" --initrd "$tmp/none"
+refused "--mem 64M: too little for Linux" \
+	"^vmm: bad --mem size '64M': out of range \\(want 128M\\.\\.3G in whole 4K pages: Linux\\)\$" \
+	--kernel "$kernel" --mem 64M
+refused "--cmdline longer than the kernel's cmdline_size (2047)" \
+	"^vmm: --cmdline: the command line is longer than the kernel accepts \\(cmdline_size\\): 2054 bytes, at most 2047\$" \
+	--kernel "$kernel" --cmdline "$long"
+refused "--disk: missing" "^vmm: --disk '$tmp/none\\.img': No such file or directory\$" \
+	--kernel "$kernel" --disk "$tmp/none.img"
+refused "--disk: a directory" "^vmm: --disk '$tmp': is a directory\$" --kernel "$kernel" --disk "$tmp,ro"
+refused "--disk: a FIFO (no waiting)" "^vmm: --disk '$tmp/fifo': is neither a regular file nor a block device\$" \
+	--kernel "$kernel" --disk "$tmp/fifo,ro"
+refused "--disk: the same image twice, read-write" \
+	"^vmm: --disk '$tmp/disk\\.img': is in use: a lock on it is held \\(another VMM, or another --disk\\)\$" \
+	--kernel "$kernel" --disk "$tmp/disk.img" --disk "$tmp/disk.img"
+refused "--disk: an unknown flag" "^vmm: bad --disk '$tmp/disk\\.img,rx': after the last comma, ro or rw\$" \
+	--kernel "$kernel" --disk "$tmp/disk.img,rx"
+# Unreadable: as someone the file's mode shuts out (root is not).
+cp "$vmm" "$tmp/vmm" && cp "$kernel" "$tmp/kernel" && chmod 755 "$tmp" "$tmp/vmm" && chmod 644 "$tmp/kernel"
+head -c 4096 /dev/zero >"$tmp/secret.img" && chmod 000 "$tmp/secret.img"
+as_user=
+[ "$(id -u)" -eq 0 ] && as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+out=$($as_user "$tmp/vmm" --kernel "$tmp/kernel" --disk "$tmp/secret.img" 2>&1)
+expect_status "--disk: unreadable" $? 2
+expect_match "--disk: unreadable: says so" "$out" "^vmm: --disk '$tmp/secret\\.img': Permission denied\$"
+refused "--console serial|virtio only" "^vmm: bad --console 'vga': use serial or virtio\$" --kernel "$kernel" --console vga
+refused "--disk without --kernel" "^vmm: option '--disk' boots Linux: it needs --kernel\$" --disk "$tmp/disk.img" "$tmp/hlt.bin"
+refused "--kernel and IMAGE" "^vmm: give IMAGE or --kernel, not both\$" --kernel "$kernel" "$tmp/hlt.bin"
+refused "--vms with --kernel" "^vmm: option '--vms' is for a flat IMAGE, not --kernel\$" --kernel "$kernel" --vms 2
+refused "--report onto a disk: it would destroy it" \
+	"^vmm: --report '$tmp/disk\\.img' is a disk itself: it would be overwritten\$" \
+	--kernel "$kernel" --disk "$tmp/disk.img" --report "$tmp/disk.img"
+expect_eq "the disk survives a --report onto it" "$(wc -c <"$tmp/disk.img")" 1048576
+refused "unknown option, with --kernel" "^vmm: unknown option '--bogus'\$" --kernel "$kernel" --bogus
+
+# --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------
+fuzz=$(make --no-print-directory -C "$here" fuzz-smoke 2>&1)
+expect_status "make fuzz-smoke" $? 0
+printf '%s\n' "$fuzz" | grep '^fuzz_virtio: '
+expect_match "fuzz-smoke: every run done, nothing crashed (ASan, UBSan)" "$fuzz" \
+	'^fuzz_virtio: runs=20000 seconds=[0-9]+ cov=[0-9]+ ft=[0-9]+ corpus=[0-9]+ crashes=0$'
+
 out=$("$vmm" --help)
 expect_status "--help" $? 0
 expect_match "--help says which number forms SIZE takes" "$out" \
 	'^SIZE is a number of bytes, decimal \(2097152\) or hexadecimal after 0x$'
 expect_match "--help shows the usage" "$out" \
 	'^usage: vmm \[--mode real\|protected\|long\] \[--mem SIZE\] \[--vms N\] \[--stats\]$'
+expect_match "--help shows Linux's usage" "$out" \
+	'^       vmm --kernel BZIMAGE \[--initrd FILE\] \[--cmdline STR\] \[--mem SIZE\]$'
+expect_match "--help documents --disk" "$out" '^  --disk FILE\[,ro\]  a virtio-blk disk on FILE'
+expect_match "--help documents Linux's exit statuses" "$out" \
+	'^Linux: 0 the guest powered the machine off \(ACPI S5\); 4 it reset$'
 
 summary

@@ -131,7 +131,7 @@ void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params)
 }
 /* book:end vcpu_setup_linux */
 
-static void dump_registers(struct vm *vm)
+void vcpu_dump(struct vm *vm)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
@@ -189,7 +189,7 @@ static void report_failure(struct vm *vm)
 			kvm_exit_name(run->exit_reason));
 		break;
 	}
-	dump_registers(vm);
+	vcpu_dump(vm);
 }
 /* book:end failure */
 

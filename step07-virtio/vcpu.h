@@ -14,5 +14,6 @@ void vcpu_create(struct vm *vm);
 void vcpu_setup(struct vm *vm);
 void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params);
 enum run_end vcpu_run(struct vm *vm);
+void vcpu_dump(struct vm *vm);
 
 #endif

@@ -366,7 +366,7 @@ START_TEST(write_tables_into_guest_memory)
 	struct acpi_machine m = machine(2, 2, true);
 	struct guest_mem mem;
 
-	mem.size = MACHINE_HIMEM_ADDR; /* the area ends exactly at 1 MiB */
+	mem.size = MACHINE_ACPI_ADDR + MACHINE_ACPI_SIZE; /* just the area */
 	mem.base = calloc(1, mem.size);
 	ck_assert_ptr_nonnull(mem.base);
 	ck_assert_int_eq(acpi_write_tables(&mem, &m), MACHINE_ACPI_ADDR);
@@ -374,10 +374,10 @@ START_TEST(write_tables_into_guest_memory)
 	ck_assert_uint_eq(byte_sum(mem.base + MACHINE_ACPI_ADDR, 36), 0);
 	ck_all_zero(mem.base, MACHINE_ACPI_ADDR);
 
-	mem.size = MACHINE_HIMEM_ADDR - 1; /* RAM too small for the area */
+	mem.size--; /* RAM too small for the area */
 	ck_assert_int_eq(acpi_write_tables(&mem, &m), -EFAULT);
 	m.cpus = 0;
-	mem.size = MACHINE_HIMEM_ADDR;
+	mem.size++;
 	ck_assert_int_eq(acpi_write_tables(&mem, &m), -EINVAL);
 	free(mem.base);
 }
