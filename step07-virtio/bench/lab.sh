@@ -21,6 +21,7 @@ cd "$(dirname "$0")" || exit 1
 . ./bench.conf
 # shellcheck source=machines/x86_64.sh
 . "./machines/$(uname -m).sh"
+# This file's QEMU is the one in the bundle (see below), or the host's.
 
 BENCH_RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-240}
 BENCH_TAP='' BENCH_OURS_NET='' BENCH_NET_PORT=5201
@@ -110,11 +111,13 @@ measure() {
 base=$BENCH_CMDLINE
 net_setup
 cmdline="$BENCH_CMDLINE bench.reads=$BENCH_READS bench.exits=$BENCH_EXITS"
+info arch "$(uname -m)"
 info engine "${LAB_ENGINE:-unknown}"
 info lab_kernel "$(uname -r)"
 info lab_cpus "$(nproc)"
 info lab_cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 info qemu "$("$BENCH_QEMU" --version | head -n 1)"
+info qemu_machine "$BENCH_QEMU_MACHINE"
 info guest_mem_mib "$BENCH_MEM"
 info cmdline "$cmdline"
 info rounds "$BENCH_ITER"

@@ -154,8 +154,9 @@ END {
 			runs["ours"] ? "QEMU" : "our VMM" >"/dev/stderr"
 		exit 1
 	}
-	printf "H\tmake bench: our step07 VMM against %s microvm, the same guest in the same lab VM\n",
-		info["qemu"] != "" ? info["qemu"] : "QEMU"
+	printf "H\tmake bench (%s): our step07 VMM against %s -M %s, the same guest side by side\n",
+		info["arch"] != "" ? info["arch"] : "x86_64", info["qemu"] != "" ? info["qemu"] : "QEMU",
+		info["qemu_machine"] != "" ? info["qemu_machine"] : "microvm"
 	printf "H\tmachine: %s, %s cores; engine %s (%s); %s; host load %s -> %s\n",
 		info["host_cpu"], info["host_cores"], info["engine"], info["lab_vm"],
 		info["date"], info["load_before"], info["load_after"]

@@ -1,11 +1,12 @@
 # shellcheck shell=sh
 # machines/x86_64.sh — the two VMMs of make bench on x86_64, sourced by
-# lab.sh: our step07 VMM and QEMU's microvm, given the same kernel,
+# lab.sh (in the lab VM, by `uname -m`) and by run-bench (on the host, by
+# BENCH_ARCH): our step07 VMM and QEMU's microvm, given the same kernel,
 # initramfs, command line, memory, vCPU count, disk and tap.  Another
 # architecture is another file of the same shape (step08: aarch64.sh, ours
-# against qemu-system-aarch64 -M virt): BENCH_QEMU_NAME, BENCH_CMDLINE and
-# the functions ours and qemu, each of which hands its VMM's command line
-# to lab.sh's measure NAME ARGV...
+# against qemu-system-aarch64 -M virt): the BENCH_* settings below and the
+# functions ours and qemu, each of which hands its VMM's command line to
+# lab.sh's measure NAME ARGV...
 #
 # The guest's console is the 16550 on COM1 under both; quiet keeps the
 # boot log off it (in the kernel's buffer, where /init reads the times),
@@ -13,8 +14,19 @@
 # the kernel print its first lines as soon as it parses its command line
 # (setup_arch): the first console byte marks the end of the decompressor
 # (Debian's decompressor itself prints nothing: no X86_VERBOSE_BOOTUP).
-# shellcheck disable=SC2034 # both are read by lab.sh
+# Read by run-bench on the host: what lab-run must give the lab VM, and
+# what qemu-pack puts into it (QEMU's binary, the firmware microvm reads).
+# shellcheck disable=SC2034
+BENCH_LAB_NEEDS=kvm-userspace
+# shellcheck disable=SC2034
+BENCH_LAB_MODULES="tun vhost_net"
+# shellcheck disable=SC2034
 BENCH_QEMU_NAME=qemu-system-x86_64
+# shellcheck disable=SC2034
+BENCH_QEMU_FIRMWARE="bios-microvm.bin linuxboot_dma.bin"
+# shellcheck disable=SC2034
+BENCH_QEMU_MACHINE=microvm
+# Read by lab.sh: the guest's command line, before the bench's own words.
 # shellcheck disable=SC2034
 BENCH_CMDLINE="console=ttyS0 earlyprintk=ttyS0 quiet panic=-1"
 
@@ -39,10 +51,10 @@ ours() {
 # by vhost-net in the kernel, not by QEMU's main loop) and rtc (microvm
 # with its MC146818 RTC, rtc=on).
 qemu() {
-	name=qemu vhost=off machine=microvm
+	name=qemu vhost=off machine=$BENCH_QEMU_MACHINE
 	case "${2:-}" in
 	vhost) name=qemu-vhost vhost=on ;;
-	rtc) name=qemu-rtc machine=microvm,rtc=on ;;
+	rtc) name=qemu-rtc machine=$BENCH_QEMU_MACHINE,rtc=on ;;
 	esac
 	set -- "$1" -L "$BENCH_QEMU_DATA" -M "$machine" -accel kvm -cpu host \
 		-smp 1 -m "${BENCH_MEM}M" -nodefaults -no-user-config \
