@@ -10,7 +10,8 @@
  *     own even where the guest stopped mid-line.  No guest line can pass
  *     for the VMM's.
  *   - the guest's bytes reach the terminal sanitized: printable ASCII, tab
- *     and newline pass, anything else (ESC, CR, ...) becomes '.'.
+ *     and newline pass, a CR right before a newline is dropped (a tty's
+ *     CRLF line end), anything else (ESC, any other CR, ...) becomes '.'.
  *   - a guest line holds at most CONSOLE_COLUMNS bytes; a longer one goes
  *     on on a new "guest: " line, so whoever reads this output a line at a
  *     time never has to cut one.
@@ -39,15 +40,32 @@
 #define HEX_ESCAPE_LEN	4   /* \xNN */
 
 static size_t guest_column; /* bytes on the guest's current line; 0: none */
+static bool guest_cr;	    /* the guest's last byte was a CR, held back */
 static bool raw;	    /* --raw: guest bytes to stdout as they are */
+
+/* One sanitized character of the guest's, in a marked, short line. */
+static void guest_char(char c)
+{
+	if (guest_column == CONSOLE_COLUMNS && c != '\n') {
+		putchar('\n'); /* full: go on on a new line */
+		guest_column = 0;
+	}
+	if (guest_column == 0)
+		fputs(GUEST_PREFIX, stdout);
+	putchar(c);
+	guest_column = c == '\n' ? 0 : guest_column + 1;
+}
 
 /*
  * Finish the guest's unfinished line, so that what comes next starts a
  * line; flush, because the VMM's errors go to stderr, which often shares
- * the terminal or the log with stdout.
+ * the terminal or the log with stdout.  A CR held back is shown, defused.
  */
 static void end_guest_line(void)
 {
+	if (guest_cr)
+		guest_char('.');
+	guest_cr = false;
 	if (guest_column)
 		putchar('\n');
 	guest_column = 0;
@@ -64,6 +82,9 @@ static bool console_printable(uint8_t c)
 /*
  * The guest's bytes, as it sent them: marked, sanitized, in short lines,
  * and on their way at once (flushed), not when a buffer happens to fill.
+ * A CR right before a newline is a terminal's line end (Linux's tty sends
+ * CRLF) and is dropped; any other CR could send the cursor back over
+ * the mark, so it becomes '.', like every other control byte.
  */
 void console_guest(const uint8_t *bytes, size_t len)
 {
@@ -73,14 +94,12 @@ void console_guest(const uint8_t *bytes, size_t len)
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
-		char c = console_printable(bytes[i]) ? (char)bytes[i] : '.';
-
-		if (guest_column == CONSOLE_COLUMNS && c != '\n')
-			end_guest_line(); /* full: go on on a new line */
-		if (guest_column == 0)
-			fputs(GUEST_PREFIX, stdout);
-		putchar(c);
-		guest_column = c == '\n' ? 0 : guest_column + 1;
+		if (guest_cr && bytes[i] != '\n')
+			guest_char('.');
+		guest_cr = bytes[i] == '\r';
+		if (!guest_cr)
+			guest_char(console_printable(bytes[i]) ? (char)bytes[i]
+							       : '.');
 	}
 	fflush(stdout);
 }

@@ -152,7 +152,7 @@ wait_for() {
 # report shown.
 linux_end() {
 	exec 3>&-
-	wait "$pid"
+	{ wait "$pid"; } 2>/dev/null # not the shell's own word on a signal
 	st=$?
 	rm -f stdin.fifo
 	echo "(exit status $st)"

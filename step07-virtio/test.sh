@@ -148,7 +148,7 @@ expect_match "blk: the whole boot log, marked as the guest's" "$blk" \
 expect_match "blk: Linux found the tables and its devices in ACPI" "$blk" \
 	'^guest: \[ *[0-9]+\.[0-9]+\] ACPI: DSDT 0x[0-9A-F]+ [0-9A-F]+ \(v02 HVCOUR HVSTEP07'
 expect_match "blk: COM1 on IRQ 4 from the DSDT (00:00: the first PNP device)" "$blk" \
-	'^guest: \[ *[0-9]+\.[0-9]+\] 00:00: ttyS0 at I/O 0x3f8 \(irq = [0-9]+, base_baud = 115200\) is a 16550A\.$'
+	'^guest: \[ *[0-9]+\.[0-9]+\] 00:00: ttyS0 at I/O 0x3f8 \(irq = [0-9]+, base_baud = 115200\) is a 16550A$'
 expect_match "blk: vda, 16 MiB" "$blk" \
 	'^guest: \[ *[0-9]+\.[0-9]+\] virtio_blk virtio1: \[vda\] 32768 512-byte logical blocks'
 expect_match "blk: vdb, 4 MiB" "$blk" \

@@ -138,11 +138,13 @@ static int blk_transfer(int fd, struct iovec *iov, unsigned int n,
 	return 0;
 }
 
+/* book:begin blk_sync */
 static uint8_t blk_sync(struct virtio_blk *blk)
 {
 	blk->stats.syncs++;
 	return fdatasync(blk->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 }
+/* book:end blk_sync */
 
 /* VIRTIO_BLK_T_IN: the data is the writable part less the status. */
 static uint8_t blk_in(struct virtio_blk *blk, const struct virtq_chain *chain,
@@ -160,6 +162,7 @@ static uint8_t blk_in(struct virtio_blk *blk, const struct virtq_chain *chain,
 	return VIRTIO_BLK_S_OK;
 }
 
+/* book:begin blk_out */
 /* VIRTIO_BLK_T_OUT: the data is the readable part after the header. */
 static uint8_t blk_out(struct virtio_blk *blk, const struct virtq_chain *chain,
 		       uint64_t sector)
@@ -178,6 +181,7 @@ static uint8_t blk_out(struct virtio_blk *blk, const struct virtq_chain *chain,
 		return blk_sync(blk);
 	return VIRTIO_BLK_S_OK;
 }
+/* book:end blk_out */
 
 /* VIRTIO_BLK_T_GET_ID: the ID string, NUL-padded to exactly 20 bytes. */
 static uint8_t blk_get_id(struct virtio_blk *blk,

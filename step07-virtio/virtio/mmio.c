@@ -431,6 +431,7 @@ void virtio_mmio_lock(struct virtio_mmio *t)
 	pthread_mutex_lock(&t->lock);
 }
 
+/* book:begin live_queue */
 struct virtq *virtio_mmio_live_queue(struct virtio_mmio *t, uint32_t index)
 {
 	struct virtq *q;
@@ -440,6 +441,7 @@ struct virtq *virtio_mmio_live_queue(struct virtio_mmio *t, uint32_t index)
 	q = &t->queues[index];
 	return q->ready && q->error == VIRTQ_OK ? q : NULL;
 }
+/* book:end live_queue */
 
 void virtio_mmio_unlock(struct virtio_mmio *t)
 {

@@ -160,6 +160,7 @@ static int avail_pending(struct virtq *q)
 }
 /* book:end avail_pending */
 
+/* book:begin chain_add */
 /* Append one buffer to the chain, checking everything the guest said. */
 static enum virtq_error chain_add(const struct virtq *q,
 				  struct virtq_chain *chain,
@@ -193,6 +194,7 @@ static enum virtq_error chain_add(const struct virtq *q,
 	}
 	return VIRTQ_OK;
 }
+/* book:end chain_add */
 
 /*
  * A descriptor with VRING_DESC_F_INDIRECT: its buffer is a table of

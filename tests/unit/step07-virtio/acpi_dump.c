@@ -7,8 +7,10 @@
  * give (the table signature, lower case, .dat).
  *
  * Usage: acpi_dump DIR [CPUS [VIRTIO_DEVICES]]   (default 2 CPUs, 2 devices)
- * The devices sit where the VMM puts them: MACHINE_VIRTIO_BASE + i *
- * MACHINE_VIRTIO_STRIDE on GSI MACHINE_GSI_VIRTIO + i; COM1 is present.
+ * The machine is the one the VMM builds for Linux (machine.c): COM1 and
+ * pvpanic, and the virtio-mmio windows where the VMM puts them,
+ * VIRTIO_MMIO_SIZE bytes at MACHINE_VIRTIO_BASE + i * MACHINE_VIRTIO_STRIDE
+ * on GSI MACHINE_GSI_VIRTIO + i.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +45,11 @@ static int write_file(const char *dir, const char *name, const void *p,
 int main(int argc, char **argv)
 {
 	struct acpi_mmio_device dev[MACHINE_VIRTIO_MAX];
-	struct acpi_machine m = {
-		.cpus = 2, .virtio = dev, .nr_virtio = 2, .com1 = true
-	};
+	struct acpi_machine m = { .cpus = 2,
+				  .virtio = dev,
+				  .nr_virtio = 2,
+				  .com1 = true,
+				  .pvpanic = true };
 	struct acpi_layout l;
 	int err;
 
@@ -65,7 +69,7 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < m.nr_virtio; i++)
 		dev[i] = (struct acpi_mmio_device){
 			.base = MACHINE_VIRTIO_BASE + i * MACHINE_VIRTIO_STRIDE,
-			.size = MACHINE_VIRTIO_STRIDE,
+			.size = VIRTIO_MMIO_SIZE,
 			.gsi = MACHINE_GSI_VIRTIO + i,
 		};
 	err = acpi_build(area, MACHINE_ACPI_ADDR, sizeof(area), &m, &l);
