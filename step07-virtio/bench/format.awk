@@ -39,9 +39,12 @@ $1 == "R" {
 	if (style == "md") {
 		split($2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 "\t" $8 "\t" target, a, "\t")
 		md_row(a, 8)
-	} else
-		printf "%-44s %-5s %9s %9s %9s %9s %9s  %s\n", $2, $3, $4, $5,
-			$6, $7, $8, target
+	} else {
+		line = sprintf("%-44s %-5s %9s %9s %9s %9s %9s  %s", $2, $3, $4,
+			$5, $6, $7, $8, target)
+		sub(/ +$/, "", line)
+		print line
+	}
 	next
 }
 $1 == "B" || $1 == "I" {
