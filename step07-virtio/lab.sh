@@ -17,9 +17,14 @@
 #          vmm is killed with SIGKILL; the data is on the image.  The
 #          VMM's memory is measured then (smaps_rollup).
 #   panic  echo c >/proc/sysrq-trigger: pvpanic, exit status 5.
+#   net    --net tap=vmtap0, a tap made here (net/net-host.sh) with
+#          169.254.10.1/16: the guest takes 169.254.10.2, pings, sends
+#          guest.bin over TCP, receives host.bin (busybox nc both ways);
+#          the file it sent compared here byte for byte, the one it
+#          received by the size and SHA-256 it computed; reboot -f.
 # The verdict:
 #   step07-virtio: PASS linux=R init_ms=N devices=serial,virtio-console,
-#   virtio-blk blk=verified kill9=verified engine=E
+#   virtio-blk,virtio-net blk=verified kill9=verified net=verified engine=E
 # Every value comes from a VMM's report file (--report), which only the
 # VMM writes, or from a check this script made (debugfs, sha256sum):
 # never from the console, where guests print too.
@@ -231,6 +236,27 @@ linux_start panic --cmdline "step07=panic panic=-1 quiet"
 linux_end panic
 [ $st -eq 5 ] && [ "$(key panic end)" = panicked ] || fail "panic-exit-status-$st"
 
-rm -f blk.img kill9.img ./*.report
-devices=serial,virtio-console,virtio-blk
-echo "$step: PASS linux=$linux init_ms=$init_ms devices=$devices blk=$blk kill9=$kill9 engine=$engine"
+# 5. virtio-net on a tap: a file each way over TCP.
+. ./net-host.sh
+net_host_up vmtap0 169.254.10.1/16 || fail net-no-tap
+net_host_listen from_guest.bin
+echo "\$ ./vmm --kernel bzImage --initrd initramfs.cpio --timeout $linux_timeout --report net.report --cmdline 'step07=net panic=-1 quiet' --net tap=vmtap0 --stats"
+./vmm --kernel bzImage --initrd initramfs.cpio --timeout $linux_timeout \
+	--report net.report --cmdline "step07=net panic=-1 quiet" \
+	--net tap=vmtap0 --stats </dev/null >net.log 2>&1 &
+pid=$!
+net_host_send net.log 169.254.10.2 host.bin
+{ wait "$pid"; } 2>/dev/null
+st=$?
+cat net.log
+echo "(exit status $st)"
+echo "(net.report: $(tr '\n' ' ' <net.report | sed 's/ $//'))"
+[ $st -eq 4 ] && [ "$(key net end)" = reset ] || fail "net-exit-status-$st"
+[ "$(net_marker net.log eth0 driver)" = virtio_net ] || fail net-no-virtio-net
+net=$(net_host_check net.log from_guest.bin guest.bin host.bin)
+echo "($net)"
+[ "$net" = net=verified ] || fail "${net#net=failed reason=}"
+
+rm -f blk.img kill9.img ./*.report net.log from_guest.bin net-hold
+devices=serial,virtio-console,virtio-blk,virtio-net
+echo "$step: PASS linux=$linux init_ms=$init_ms devices=$devices blk=$blk kill9=$kill9 net=$net engine=$engine"

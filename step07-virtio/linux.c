@@ -190,6 +190,10 @@ static void say_loaded(const struct vm *vm, const struct linux_files *f,
 		m->nr_disks,
 		vm->opts->console == CONSOLE_VIRTIO ? "virtio-console"
 						    : "com1");
+	if (m->tap[0])
+		vmm_say("virtio-net on tap %s, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+			m->tap, m->net.mac[0], m->net.mac[1], m->net.mac[2],
+			m->net.mac[3], m->net.mac[4], m->net.mac[5]);
 }
 
 /* book:begin linux_load */
@@ -236,10 +240,12 @@ int linux_run(struct vm *vm)
 	vm_create(vm);
 	vcpu_create(vm);
 	vcpu_setup_linux(vm, vm->machine->entry, MACHINE_BOOT_PARAMS_ADDR);
+	machine_start_io(vm);
 	machine_start_input(vm);
 	budget_start(vm);
 	end = vcpu_run(vm);
 	budget_stop();
+	machine_stop_io(vm);
 	return report_linux(vm, end);
 }
 /* book:end linux_run */

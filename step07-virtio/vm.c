@@ -94,6 +94,7 @@ static const struct kvm_cap machine_caps[] = {
 	{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR" },
 	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
 	{ KVM_CAP_PIT2, "KVM_CAP_PIT2" },
+	{ KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD" }, /* virtio-net's kicks */
 };
 
 static void require_caps(struct vm *vm, const struct kvm_cap *caps, size_t n)

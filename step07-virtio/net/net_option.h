@@ -27,7 +27,7 @@
 #include <net/if.h>
 
 struct net_option {
-	char ifname[IFNAMSIZ]; /* "": the kernel chooses */
+	char ifname[IF_NAMESIZE]; /* "": the kernel chooses */
 	bool mac_given;
 	uint8_t mac[ETH_ALEN];
 	bool no_offloads; /* offload=off */
