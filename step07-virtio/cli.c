@@ -225,7 +225,8 @@ static void apply_net(const char *arg, struct options *opts)
 	char err[SHOWN_MAX], shown[SHOWN_MAX], why[SHOWN_MAX];
 
 	if (opts->net_text)
-		bad_input("more than one --net: this machine has one network card");
+		bad_input(
+			"more than one --net: this machine has one network card");
 	if (net_option_parse(arg, &opts->net, err, sizeof(err)))
 		bad_input("bad --net '%s': %s", console_shown(shown, arg),
 			  console_shown(why, err)); /* it may quote the value */
@@ -432,8 +433,9 @@ void cli_parse(int argc, char **argv, struct options *opts)
 	}
 	check_machine(argc, argv, opts, &given);
 	if (opts->net_text && opts->disk_count == DISKS_MAX)
-		bad_input("--net and %u --disk: no virtio-mmio window is left for the network card (%u in all, one the console's)",
-			  DISKS_MAX, MACHINE_VIRTIO_MAX);
+		bad_input(
+			"--net and %u --disk: no virtio-mmio window is left for the network card (%u in all, one the console's)",
+			DISKS_MAX, MACHINE_VIRTIO_MAX);
 	check_memory(given.mem, opts);
 	if (opts->kernel && !given.timeout)
 		opts->timeout = 0; /* Linux runs until it stops */

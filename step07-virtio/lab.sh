@@ -253,6 +253,10 @@ echo "(exit status $st)"
 echo "(net.report: $(tr '\n' ' ' <net.report | sed 's/ $//'))"
 [ $st -eq 4 ] && [ "$(key net end)" = reset ] || fail "net-exit-status-$st"
 [ "$(net_marker net.log eth0 driver)" = virtio_net ] || fail net-no-virtio-net
+# Each file's bytes went through the card (and headers, pings and ACKs).
+[ "$(key net net.tx_bytes)" -gt "$(stat -c %s guest.bin)" ] || fail net-tx-bytes
+[ "$(key net net.rx_bytes)" -gt "$(stat -c %s host.bin)" ] || fail net-rx-bytes
+[ "$(key net net.dropped)" = 0 ] || fail net-dropped
 net=$(net_host_check net.log from_guest.bin guest.bin host.bin)
 echo "($net)"
 [ "$net" = net=verified ] || fail "${net#net=failed reason=}"

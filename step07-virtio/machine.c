@@ -228,7 +228,8 @@ static void net_device(struct vm *vm, struct machine *m)
 			      &vm->mem, virtio_line(vm, m));
 	if (err < 0)
 		die("virtio_net_init: %s", strerror(-err));
-	m->net_window = MACHINE_VIRTIO_BASE + m->nr_virtio * MACHINE_VIRTIO_STRIDE;
+	m->net_window =
+		MACHINE_VIRTIO_BASE + m->nr_virtio * MACHINE_VIRTIO_STRIDE;
 	virtio_window(vm, m, &m->net.mmio, "virtio-net");
 	memcpy(m->tap, tap.name, sizeof(m->tap));
 }
