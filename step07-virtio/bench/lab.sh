@@ -50,8 +50,8 @@ dd if=/dev/zero of="$BENCH_DISK" bs=1M count="$BENCH_DISK_MIB" 2>/dev/null ||
 	{ note "cannot make the disk image"; exit 1; }
 
 # The network: a persistent tap whose lab-VM end is BENCH_HOST_IP, made
-# once; each VMM attaches to it in turn (ours when it has --net: branch
-# net), and a receiver waits at this end for each run.
+# once; each VMM attaches to it in turn (ours with --net tap=bench0), and
+# a receiver waits at this end for each run.
 net_setup() {
 	[ "$BENCH_NET_BYTES" -gt 0 ] || return 0
 	modprobe tun 2>/dev/null
@@ -65,11 +65,7 @@ net_setup() {
 	fi
 	BENCH_TAP=bench0
 	BENCH_CMDLINE="$BENCH_CMDLINE bench.net=$BENCH_NET_BYTES bench.port=$BENCH_NET_PORT bench.host_ip=$BENCH_HOST_IP bench.guest_ip=$BENCH_GUEST_IP"
-	if ./vmm --help 2>&1 | grep -q -e '--net'; then
-		BENCH_OURS_NET=$BENCH_TAP
-	else
-		note "net: our VMM has no --net yet (branch net): its net row is pending"
-	fi
+	BENCH_OURS_NET=$BENCH_TAP
 	modprobe vhost_net 2>/dev/null
 	[ -c /dev/vhost-net ] || {
 		note "net: no /dev/vhost-net: no vhost reference row"

@@ -14,7 +14,7 @@ shift 7
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/dev" "$root/etc" "$root/mnt" "$root/proc" \
+mkdir -p "$root/bin" "$root/dev" "$root/etc" "$root/mnt" "$root/proc" "$root/tmp" \
 	"$root/sys" "$root/lib/modules/$release"
 cp "$busybox" "$root/bin/busybox"
 cp "$init" "$root/init"
