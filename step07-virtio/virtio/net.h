@@ -18,7 +18,7 @@
  * Transmission", "Setting Up Receive Buffers", "Processing of Incoming
  * Packets").  Constants and layouts come from <linux/virtio_net.h>.
  *
- * The VMM creates one per --net option (see NET-INTEGRATION.md):
+ * The VMM creates one for --net (machine.c: net_device, machine_start_io):
  *
  *	fd = tap_open(...);                     (net/tap.h)
  *	err = virtio_net_init(&net, fd, mac, true, &mem, &irq);
