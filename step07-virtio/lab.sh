@@ -257,9 +257,10 @@ echo "(net.report: $(tr '\n' ' ' <net.report | sed 's/ $//'))"
 [ "$(key net net.tx_bytes)" -gt "$(stat -c %s guest.bin)" ] || fail net-tx-bytes
 [ "$(key net net.rx_bytes)" -gt "$(stat -c %s host.bin)" ] || fail net-rx-bytes
 [ "$(key net net.dropped)" = 0 ] || fail net-dropped
-net=$(net_host_check net.log from_guest.bin guest.bin host.bin)
-echo "($net)"
-[ "$net" = net=verified ] || fail "${net#net=failed reason=}"
+checked=$(net_host_check net.log from_guest.bin guest.bin host.bin)
+echo "($checked)"
+[ "$checked" = net=verified ] || fail "${checked#net=failed reason=}"
+net=verified
 
 rm -f blk.img kill9.img ./*.report net.log from_guest.bin net-hold
 devices=serial,virtio-console,virtio-blk,virtio-net
