@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #define IOTHREAD_SOURCES_MAX 16
+#define IOTHREAD_STACK_SIZE  0x40000 /* 256 KiB: below a 2 MiB huge page */
 
 /*
  * One file descriptor the thread waits on for input (POLLIN).  wanted()
