@@ -8,7 +8,8 @@
  * (a disk that cannot be opened is bad input, exit status 2); the
  * devices' callbacks on a vCPU thread (any of them, with --cpus), inside
  * an exit, with the device's lock held; the stdin reader on a thread of
- * its own, from machine_start_input() on.
+ * its own, from machine_start_input() on; the network card's work on the
+ * I/O thread (iothread.c), from machine_start_io() until machine_stop_io().
  * Spec: each device's own file; Documentation/virt/kvm/api.rst,
  * "KVM_IRQ_LINE" (vm.c); machine.h has the map.
  *
@@ -17,7 +18,7 @@
  * i8042 (Linux pulses its reset line at 0x64 without looking for it), the
  * sleep registers (FADT), pvpanic (DSDT, QEMU0001), the boot timer (no
  * driver: the lab's /init writes it), and one virtio-mmio window per
- * virtio device (DSDT, LNRO0005): the console, then the disks.
+ * virtio device (DSDT, LNRO0005): the console, the disks, the network card.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,7 +30,9 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "kvm_eventfd.h"
 #include "machine.h"
+#include "net/tap.h"
 #include "report.h"
 #include "stats.h"
 #include "vm.h"
@@ -232,6 +235,72 @@ static void virtio_devices(struct vm *vm, struct machine *m)
 	}
 }
 
+/* book:begin net_device */
+/*
+ * --net: the tap (one that cannot be opened is bad input: nothing has run
+ * yet), then the card on the next window, its work for the I/O thread.
+ */
+static void net_device(struct vm *vm, struct machine *m)
+{
+	struct net_option opt = vm->opts->net;
+	const char *failed;
+	char shown[SHOWN_MAX];
+	struct tap tap;
+	int err;
+
+	err = tap_open(opt.ifname, &tap, &failed);
+	if (err)
+		bad_input("--net '%s': %s: %s%s",
+			  console_shown(shown, vm->opts->net_text), failed,
+			  strerror(-err), tap_hint(err, failed));
+	if (!opt.mac_given)
+		net_mac_from_name(tap.name, opt.mac);
+	if ((err = iothread_init(&m->io)) < 0)
+		die("iothread_init: %s", strerror(-err));
+	err = virtio_net_init(&m->net, tap.fd, opt.mac, !opt.no_offloads,
+			      &vm->mem, virtio_line(vm, m));
+	if (err < 0)
+		die("virtio_net_init: %s", strerror(-err));
+	m->net_window =
+		MACHINE_VIRTIO_BASE + m->nr_virtio * MACHINE_VIRTIO_STRIDE;
+	virtio_window(vm, m, &m->net.mmio, "virtio-net");
+	memcpy(m->tap, tap.name, sizeof(m->tap));
+}
+
+/*
+ * Once the VM exists, before its vCPU runs: a QueueNotify write to the
+ * card signals the queue's eventfd inside KVM (no exit), and the I/O
+ * thread, which reads those and the tap, starts.
+ */
+void machine_start_io(struct vm *vm)
+{
+	struct machine *m = vm->machine;
+	int err;
+
+	if (!m->tap[0])
+		return;
+	for (uint32_t q = 0; q < VIRTIO_NET_QUEUES; q++)
+		if ((err = kvm_virtio_mmio_ioeventfd(vm->vm_fd, m->net_window,
+						     q, m->net.kick_fd[q])) < 0)
+			die("KVM_IOEVENTFD: %s", strerror(-err));
+	if ((err = virtio_net_attach(&m->net, &m->io)) < 0)
+		die("virtio_net_attach: %s", strerror(-err));
+	if ((err = iothread_start(&m->io)) < 0)
+		die("iothread_start: %s", strerror(-err));
+}
+
+/* After the vCPU stopped, before guest RAM goes: the thread, the tap. */
+void machine_stop_io(struct vm *vm)
+{
+	struct machine *m = vm->machine;
+
+	if (!m->tap[0])
+		return;
+	iothread_exit(&m->io);
+	virtio_net_exit(&m->net);
+}
+/* book:end net_device */
+
 /*
  * The machine's devices, before KVM: nothing here touches it yet (the
  * interrupt lines call KVM_IRQ_LINE only when a device raises one).
@@ -247,6 +316,8 @@ void machine_create(struct vm *vm, uint64_t start_ns)
 	vm->machine = m;
 	legacy_devices(vm, m);
 	virtio_devices(vm, m);
+	if (vm->opts->net_text)
+		net_device(vm, m);
 }
 
 /* What the ACPI tables say this machine is: exactly what was created. */

@@ -6,13 +6,15 @@
 # Asserts the exact values in the console log of `make run`: the verdict;
 # step06's flat guests (what each VM printed, how the hostile guest's
 # attacks were answered, how the runaway guests were stopped, the parent
-# killed alone); Linux's four boots (how each ended and with which exit
+# killed alone); Linux's five boots (how each ended and with which exit
 # status, the VMM's reports, the checksums lab.sh compared, the error the
-# read-only disk gave, the data that survived SIGKILL).  Then, on this
+# read-only disk gave, the data that survived SIGKILL, the files moved
+# over virtio-net and a tap).  Then, on this
 # host: build/vmm with bad input, flat and Linux (it must refuse each
 # with exit status 2 and a message naming the problem, before it opens
-# /dev/kvm, so these checks need no KVM at all), and the bounded fuzz
-# pass over the virtio code (fuzz-smoke).
+# /dev/kvm, so these checks need no KVM at all), the bounded fuzz pass
+# over the virtio code (fuzz-smoke), and the bench harness's one short
+# round (bench-smoke: it boots a lab VM of its own).
 . "$(dirname "$0")/../tests/lib.sh"
 log=${1:?usage: test.sh LOGFILE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +44,7 @@ kill9=$(linux kill9)
 panic=$(linux panic)
 smp=$(linux smp)
 budget=$(linux budget)
+netboot=$(linux net)
 # report NAME — NAME.report as lab.sh showed it, one line, space-separated.
 report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/p"; }
 
@@ -51,12 +54,13 @@ expect_eq "linux: the lab kernel's release, from the bzImage" "$(verdict_value "
 expect_match "init_ms: a number of milliseconds, measured by the VMM" "$(verdict_value "$log" init_ms)" '^[1-9][0-9]*$'
 expect_eq "init_ms: the serial boot's, from its report" "$(verdict_value "$log" init_ms)" \
 	"$(report blk | sed -n 's/.*init_ms=\([0-9]*\).*/\1/p')"
-expect_eq "devices" "$(verdict_value "$log" devices)" serial,virtio-console,virtio-blk
+expect_eq "devices" "$(verdict_value "$log" devices)" serial,virtio-console,virtio-blk,virtio-net
 expect_eq "blk" "$(verdict_value "$log" blk)" verified
 expect_eq "kill9" "$(verdict_value "$log" kill9)" verified
 expect_eq "cpus: the guest used two vCPUs" "$(verdict_value "$log" cpus)" 2
-expect_match "the verdict's keys in their order" "$(grep '^step07-virtio: PASS' "$log")" \
-	' blk=verified kill9=verified cpus=2 engine='
+expect_eq "net" "$(verdict_value "$log" net)" verified
+expect_match "the verdict's keys, in their order" "$(grep '^step07-virtio: PASS' "$log" | tail -n 1)" \
+	'^step07-virtio: PASS linux=[^ ]+ init_ms=[0-9]+ devices=[^ ]+ blk=verified kill9=verified net=verified cpus=2 engine=[a-z-]+$'
 expect_match "engine is a name LAB_ENGINE accepts for a KVM step" "$(verdict_value "$log" engine)" \
 	'^(qemu-tcg|qemu-kvm|host-kvm)$'
 
@@ -260,6 +264,28 @@ done
 expect_match "budget: exit status 3" "$budget" '^\(exit status 3\)$'
 expect_match "budget: the report" "$(report budget)" ' cpus=2 .*end=over-budget status=3 '
 
+# --- Linux: 7. virtio-net on a tap ----------------------------------------------
+# The card's address when --net gives none: from the tap's name (vmtap0).
+mac=02:e3:a6:1a:95:7e
+expect_match "net: the VMM names the tap and the card's address" "$netboot" "^vmm: virtio-net on tap vmtap0, MAC $mac\$"
+expect_match "net: the guest's eth0 has that address, driven by virtio_net" "$netboot" \
+	"^guest: @@net:eth0 mac=$mac driver=virtio_net@@\$"
+expect_match "net: ten pings to the lab VM's end, ten answers" "$netboot" \
+	'^guest: @@net:ping transmitted=10 received=10@@$'
+expect_match "net: the guest sent its 8 MiB file" "$netboot" '^guest: @@net:sent size=8388608 sha256=[0-9a-f]{64}@@$'
+expect_match "net: the guest received 8 MiB" "$netboot" '^guest: @@net:received size=8388608 sha256=[0-9a-f]{64}@@$'
+expect_match "net: lab.sh compared both files" "$netboot" '^\(net=verified\)$'
+expect_match "net: reboot -f: exit status 4" "$netboot" '^\(exit status 4\)$'
+expect_match "net: --stats: the card's accesses (kicks went to ioeventfds)" "$netboot" \
+	'^vmm: device accesses: com1=[0-9]+ .*boot timer=2 virtio-console=[0-9]+ virtio-net=[1-9][0-9]*; no device: [0-9]+$'
+expect_match "net: --stats: the card's counts, nothing dropped" "$netboot" \
+	'^vmm: virtio-net: [0-9]+ packets \([0-9]+ bytes\) out, [0-9]+ \([0-9]+ bytes\) in, 0 dropped, [0-9]+ waited for buffers$'
+r=$(report net)
+expect_match "net: the report names the card" "$r" \
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-net cpus=1 init_ms=[0-9]+ "
+expect_match "net: the report: the tap, more than 8 MiB each way (8 MiB and the headers), nothing dropped" "$r" \
+	' net\.tap=vmtap0 net\.tx_packets=[0-9]+ net\.tx_bytes=(8[4-9][0-9]{5}|9[0-9]{6}|[1-9][0-9]{7,}) net\.rx_packets=[0-9]+ net\.rx_bytes=(8[4-9][0-9]{5}|9[0-9]{6}|[1-9][0-9]{7,}) net\.dropped=0 '
+
 # --- bad input, on this host, no KVM needed -------------------------------------
 vmm=$here/build/vmm
 [ -x "$vmm" ] || make --no-print-directory -C "$here" build/vmm >/dev/null 2>&1
@@ -423,12 +449,59 @@ refused "--cpus 02 (a leading zero)" "^vmm: bad --cpus '02': a leading zero, whi
 refused "--cpus without --kernel" "^vmm: option '--cpus' boots Linux: it needs --kernel\$" --cpus 2 "$tmp/hlt.bin"
 refused "--cpus without a value" "^vmm: option '--cpus' needs a value\$" --kernel "$kernel" --cpus
 
+# --net: each bad value named, before anything is opened.
+refused "--net: not a tap" "^vmm: bad --net 'foo': 'foo': the only backend is a tap \\(tap or tap=NAME\\)\$" \
+	--kernel "$kernel" --net foo
+refused "--net: an interface name with '/'" \
+	"^vmm: bad --net 'tap=a/b': interface name 'a/b' holds '/' \\(not allowed: / : % and spaces\\)\$" \
+	--kernel "$kernel" --net tap=a/b
+refused "--net: an empty interface name" \
+	"^vmm: bad --net 'tap=': the interface name is empty \\(for a name the kernel chooses, say tap\\)\$" \
+	--kernel "$kernel" --net tap=
+refused "--net: an interface name of 16 characters (IFNAMSIZ 16, its NUL included)" \
+	"^vmm: bad --net 'tap=abcdefghijklmnop': interface name 'abcdefghijklmnop' is longer than 15 characters\$" \
+	--kernel "$kernel" --net tap=abcdefghijklmnop
+refused "--net: a multicast MAC" \
+	"^vmm: bad --net 'tap,mac=01:02:03:04:05:06': mac 01:02:03:04:05:06 is a multicast address, not a card's\$" \
+	--kernel "$kernel" --net tap,mac=01:02:03:04:05:06
+refused "--net: a MAC that is no address" \
+	"^vmm: bad --net 'tap,mac=zz': mac 'zz' is not six hexadecimal octets separated by ':'\$" \
+	--kernel "$kernel" --net tap,mac=zz
+refused "--net: offload neither on nor off" "^vmm: bad --net 'tap,offload=maybe': offload='maybe': on or off\$" \
+	--kernel "$kernel" --net tap,offload=maybe
+refused "--net: a setting twice" \
+	"^vmm: bad --net 'tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02': mac= is given twice\$" \
+	--kernel "$kernel" --net tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02
+refused "--net: an unknown setting" \
+	"^vmm: bad --net 'tap=x,color=red': unknown setting 'color=red' \\(known: mac=, offload=\\)\$" \
+	--kernel "$kernel" --net tap=x,color=red
+refused "--net: an escape sequence in the value, escaped" "^vmm: bad --net '\\\\x1b\\[2J\\\\x0d': " \
+	--kernel "$kernel" --net "$esc"
+refused "--net twice" "^vmm: more than one --net: this machine has one network card\$" \
+	--kernel "$kernel" --net tap --net tap=x
+refused "--net without --kernel" "^vmm: option '--net' boots Linux: it needs --kernel\$" --net tap "$tmp/hlt.bin"
+for i in 1 2 3 4 5 6 7; do truncate -s 1M "$tmp/d$i.img"; done
+refused "--net and seven disks: no window left" \
+	"^vmm: --net and 7 --disk: no virtio-mmio window is left for the network card \\(8 in all, one the console's\\)\$" \
+	--kernel "$kernel" --net tap --disk "$tmp/d1.img" --disk "$tmp/d2.img" --disk "$tmp/d3.img" \
+	--disk "$tmp/d4.img" --disk "$tmp/d5.img" --disk "$tmp/d6.img" --disk "$tmp/d7.img"
+# A tap needs CAP_NET_ADMIN: as someone without it (root has it).
+out=$($as_user "$tmp/vmm" --kernel "$tmp/kernel" --net tap=step07t0 2>&1)
+expect_status "--net: no right to a tap" $? 2
+expect_match "--net: no right to a tap: says so, and what it needs" "$out" \
+	"^vmm: --net 'tap=step07t0': (open /dev/net/tun|TUNSETIFF): (Permission denied|Operation not permitted) \\(a tap needs CAP_NET_ADMIN: run as root\\)\$"
+
 # --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------
 fuzz=$(make --no-print-directory -C "$here" fuzz-smoke 2>&1)
 expect_status "make fuzz-smoke" $? 0
 printf '%s\n' "$fuzz" | grep '^fuzz_virtio: '
 expect_match "fuzz-smoke: every run done, nothing crashed (ASan, UBSan)" "$fuzz" \
 	'^fuzz_virtio: runs=20000 seconds=[0-9]+ cov=[0-9]+ ft=[0-9]+ corpus=[0-9]+ crashes=0$'
+
+# --- the bench harness: one short round in a lab VM of its own ------------------
+bench=$(make --no-print-directory -C "$here" bench-smoke 2>&1)
+expect_status "make bench-smoke" $? 0
+expect_match "bench-smoke: every check of the harness passed" "$bench" '^17 passed, 0 failed$'
 
 out=$("$vmm" --help)
 expect_status "--help" $? 0
@@ -440,6 +513,7 @@ expect_match "--help shows Linux's usage" "$out" \
 	'^       vmm --kernel BZIMAGE \[--initrd FILE\] \[--cmdline STR\] \[--mem SIZE\]$'
 expect_match "--help documents --disk" "$out" '^  --disk FILE\[,ro\]  a virtio-blk disk on FILE'
 expect_match "--help documents --cpus and its limit" "$out" '^  --cpus N        vCPUs, one thread each \(1 to 255; default 1\); the$'
+expect_match "--help documents --net" "$out" '^  --net tap\[=NAME\]\[,mac=MAC\]\[,offload=off\]  a virtio-net card on a$'
 expect_match "--help documents Linux's exit statuses" "$out" \
 	'^Linux: 0 the guest powered the machine off \(ACPI S5\); 4 it reset$'
 
