@@ -5,7 +5,8 @@
  *
  * Runs: on the host, no KVM (Check; each test in a child process, so an
  * exit status can be asserted).  Includes the unit under test and what
- * it calls (the console, the number parser, the CPU modes' names).
+ * it calls (the console, the number parser, --net's parser, the CPU
+ * modes' names).
  * Spec: none (the VMM's own options; `vmm --help`).
  */
 #include <check.h>
@@ -17,6 +18,7 @@
 #include "cli.c"
 #include "console.c"
 #include "input.c"
+#include "net/net_option.c"
 #include "x86_modes.c"
 
 /* cli_parse() on a command line of up to 8 words. */
