@@ -123,7 +123,9 @@ static uint32_t id_bits(uint32_t n)
  * logical processor and shifts the x2APIC ID by 0 bits, sub-leaf 1
  * (core) has vcpu_count and shifts by the bits they need; the sub-leaves
  * after it are the end of the list (type 0).  Every sub-leaf's EDX is
- * this vCPU's x2APIC ID.  The host's values would describe the host.
+ * this vCPU's x2APIC ID.  Only the sub-leaves in KVM's list are
+ * rewritten, and KVM since Linux 6.2 lists sub-leaf 0 alone, zeroed
+ * (api.rst, "CPU topology"): there the core level is not described.
  */
 static void cpuid_topology(struct kvm_cpuid_entry2 *e, uint32_t apic_id,
 			   uint32_t vcpu_count)
