@@ -46,7 +46,7 @@ static int ioeventfd(int vm_fd, uint64_t addr, uint32_t len, uint64_t datamatch,
  * From now on a guest write of len bytes of value datamatch to the MMIO
  * address addr signals fd instead of exiting.  Returns 0 or -errno
  * (-EEXIST: that address and value have one already; -EINVAL: a bad
- * length, or no KVM_CAP_IOEVENTFD).
+ * length or flags).
  */
 int kvm_ioeventfd_assign(int vm_fd, uint64_t addr, uint32_t len,
 			 uint64_t datamatch, int fd)

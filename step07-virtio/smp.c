@@ -9,7 +9,7 @@
  * each of vCPUs 1..N-1, runs vCPU 0 itself, and joins the others.
  * Spec: Documentation/virt/kvm/api.rst: "KVM_CREATE_VCPU" (the vcpu_id
  * is the APIC ID on x86; ioctls on a vCPU from the thread that created
- * it), "KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS", "KVM_GET_MP_STATE"
+ * it; KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS), "KVM_GET_MP_STATE"
  * (KVM_MP_STATE_UNINITIALIZED: an AP that has not received INIT), "KVM_RUN"
  * (EINTR on a signal), "The kvm_run structure" (immediate_exit); SDM Vol.
  * 3A, "Multiple-Processor (MP) Initialization" (INIT-SIPI-SIPI).
@@ -17,12 +17,13 @@
  * How an AP starts.  With KVM_CREATE_IRQCHIP every vCPU but the boot CPU
  * (vcpu_id 0) is created waiting for INIT: its KVM_RUN blocks in the
  * kernel.  Linux on the BSP reads the MADT, then writes its local APIC's
- * ICR: INIT, then a Startup IPI whose vector is the page of its
- * trampoline.  KVM's local APIC delivers both to the AP's vCPU and starts
- * it in real mode at that page; none of it comes to userspace.  The VMM's
- * part is to have every vCPU created and waiting before the BSP runs (an
- * IPI to an APIC ID that does not exist yet is lost; Linux would give up
- * on that CPU), and a thread inside KVM_RUN for each.
+ * ICR: INIT, then Startup IPIs (two: INIT-SIPI-SIPI) whose vector is the
+ * page of its trampoline.  KVM's local APIC delivers them to the AP's
+ * vCPU and starts it in real mode at that page; none of it comes to
+ * userspace.  The VMM's part is to have every vCPU created and waiting
+ * before the BSP runs (an IPI to an APIC ID that does not exist yet is
+ * lost; Linux would give up on that CPU), and a thread inside KVM_RUN
+ * for each.
  *
  * How the run ends.  Whichever vCPU's loop ends first (a device stopped
  * the VM, its time is up, it failed) calls vm_stop(), which kicks every

@@ -6,10 +6,11 @@
  * the pure builders; the ioctls need /dev/kvm).
  *
  * Spec: Intel SDM Vol. 2A, "CPUID" (leaf 01H: EBX[31:24] initial APIC ID,
- * EBX[23:16] logical processors, ECX[24] TSC-deadline, ECX[31] "not
- * used", which hypervisors set; Documentation/virt/kvm/x86/cpuid.rst:
- * KVM's leaves 0x40000000+ are found through it); leaves 0BH and
- * 1FH: EDX is the x2APIC ID); AMD APM Vol. 3, "CPUID Fn8000_001E" (EAX is
+ * EBX[23:16] addressable IDs for logical processors in the package,
+ * ECX[24] TSC-deadline, ECX[31] "not used", which hypervisors set;
+ * Documentation/virt/kvm/x86/cpuid.rst: KVM's leaves 0x40000000+ are
+ * found through it; leaves 0BH and 1FH: EDX is the x2APIC ID;
+ * api.rst, "CPU topology"); AMD APM Vol. 3, "CPUID Fn8000_001E" (EAX is
  * the extended APIC ID); SDM Vol. 3A, "Local Vector Table" (LINT0, LINT1,
  * delivery modes ExtINT and NMI), "MTRRdefType Register", Vol. 4
  * "Model-Specific Registers"; Documentation/virt/kvm/api.rst
@@ -123,7 +124,9 @@ static uint32_t id_bits(uint32_t n)
  * logical processor and shifts the x2APIC ID by 0 bits, sub-leaf 1
  * (core) has vcpu_count and shifts by the bits they need; the sub-leaves
  * after it are the end of the list (type 0).  Every sub-leaf's EDX is
- * this vCPU's x2APIC ID.  The host's values would describe the host.
+ * this vCPU's x2APIC ID.  Only the sub-leaves in KVM's list are
+ * rewritten, and KVM since Linux 6.2 lists sub-leaf 0 alone, zeroed
+ * (api.rst, "CPU topology"): there the core level is not described.
  */
 static void cpuid_topology(struct kvm_cpuid_entry2 *e, uint32_t apic_id,
 			   uint32_t vcpu_count)

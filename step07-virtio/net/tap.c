@@ -21,9 +21,9 @@
  *   included (the tap's default, 10, is the legacy header).
  * - TUNSETVNETLE: virtio 1.x headers are little-endian; the tap's default
  *   is the host's order, which on a big-endian host is not.
- * - TUNSETOFFLOAD 0: we negotiate no offload with the guest, so the tap
- *   must hand us only complete frames: every checksum computed, no
- *   segment larger than the MTU.
+ * - TUNSETOFFLOAD 0: until the guest has negotiated offloads (virtio/net.c
+ *   tells the tap which at DRIVER_OK), the tap must hand us only complete
+ *   frames: every checksum computed, no segment larger than the MTU.
  * - O_NONBLOCK: the I/O thread reads until EAGAIN and never waits on a
  *   read or a write while it holds the device's lock.
  */

@@ -15,7 +15,11 @@
 
 #include "x86_cpu.c"
 
-/* A host's leaves as KVM_GET_SUPPORTED_CPUID might return them. */
+/*
+ * A host's leaves as KVM_GET_SUPPORTED_CPUID returned them before Linux
+ * 6.2 (0BH sub-leaf 1, the host's 0x8000001E); since then KVM lists 0BH
+ * and 1FH sub-leaf 0 only, and all three leaves zeroed.
+ */
 static struct kvm_cpuid2 *host_leaves(void)
 {
 	static const struct kvm_cpuid_entry2 leaves[] = {
