@@ -188,6 +188,7 @@ static void add_topology(struct kvm_cpuid2 *cpuid, uint32_t function,
 			cpuid_topology(function, level, apic_id, vcpu_count);
 }
 
+/* book:begin cpuid_leaf_for_vcpu */
 /*
  * Leaf 01H and AMD's 0x8000001E, as KVM listed them, for this vCPU: its
  * APIC ID where each keeps one; leaf 01H counts the VM's logical
@@ -214,6 +215,7 @@ static void cpuid_leaf_for_vcpu(struct kvm_cpuid_entry2 *e, uint32_t apic_id,
 		break;
 	}
 }
+/* book:end cpuid_leaf_for_vcpu */
 
 /* book:begin cpuid_for_vcpu */
 /*

@@ -1,7 +1,8 @@
 /*
- * test_x86_cpu.c - unit tests of the vCPU builders: the CPUID leaves
- * rewritten for one vCPU (and only the fields that say who it is and,
- * in leaves 0BH and 1FH, how many there are: --cpus N), the
+ * test_x86_cpu.c - unit tests of the vCPU builders: the CPUID list
+ * built for one vCPU from KVM_GET_SUPPORTED_CPUID's, as KVM gives it
+ * since Linux 6.2 and as it gave it before (the fields that say who the
+ * vCPU is rewritten; leaves 0BH and 1FH built whole for --cpus N), the
  * boot MSR list, the LAPIC LINT pins.
  *
  * Runs: on the host, no KVM (Check).  Includes the unit under test.
