@@ -18,7 +18,8 @@
 #          VMM's memory is measured then (smaps_rollup).
 #   panic  echo c >/proc/sysrq-trigger: pvpanic, exit status 5.
 #   smp    --cpus 2: the guest starts its second CPU (INIT, SIPI through
-#          KVM's local APIC), writes to its disk which CPUs are online and
+#          KVM's local APIC), writes to its disk which CPUs are online,
+#          CPUID leaf 0BH as each CPU sees it (/dev/cpu/N/cpuid) and
 #          where a job pinned to each CPU ran; poweroff -f from one vCPU
 #          ends both: exit status 0.  debugfs reads the file here.
 #   budget --cpus 2 --timeout 2: both vCPU threads stopped, status 3.
@@ -252,10 +253,19 @@ linux_end smp
 echo "\$ debugfs -R 'cat /smp.txt' smp.img"
 smp_txt=$(debugfs -R "cat /smp.txt" smp.img 2>/dev/null)
 printf '%s\n' "$smp_txt" | sed 's/^/(smp.txt: /; s/$/)/'
-[ "$smp_txt" = "online 0-1
+[ "$(printf '%s\n' "$smp_txt" | grep -v '^cpuid ')" = "online 0-1
 nproc 2
 job 0 ran on 0
 job 1 ran on 1" ] || fail smp-guest-did-not-use-2-cpus
+# Leaf 0BH as each vCPU executed CPUID: EAX EBX ECX EDX of sub-leaf 0
+# (SMT: 1 thread, shift 0), 1 (core: 2 cores, shift 1), 2 (type 0),
+# EDX the x2APIC ID.
+[ "$(printf '%s\n' "$smp_txt" | grep '^cpuid ')" = "cpuid 0BH.0 cpu0: 00000000 00000001 00000100 00000000
+cpuid 0BH.1 cpu0: 00000001 00000002 00000201 00000000
+cpuid 0BH.2 cpu0: 00000000 00000000 00000002 00000000
+cpuid 0BH.0 cpu1: 00000000 00000001 00000100 00000001
+cpuid 0BH.1 cpu1: 00000001 00000002 00000201 00000001
+cpuid 0BH.2 cpu1: 00000000 00000000 00000002 00000001" ] || fail smp-cpuid-topology
 cpus=2
 
 # 6. Two vCPUs out of time: the alarm lands on one vCPU's thread, that

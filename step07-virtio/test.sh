@@ -242,6 +242,14 @@ expect_match "smp: Linux brings up 2 CPUs" "$smp" \
 	'^guest: \[ *[0-9]+\.[0-9]+\] smp: Brought up 1 node, 2 CPUs$'
 expect_match "smp: both CPUs online, from the guest's disk" "$smp" '^\(smp\.txt: online 0-1\)$'
 expect_match "smp: nproc says 2" "$smp" '^\(smp\.txt: nproc 2\)$'
+expect_match "smp: CPUID 0BH.0 on CPU 1: one thread a core, shift 0, type SMT, x2APIC ID 1" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.0 cpu1: 00000000 00000001 00000100 00000001\)$'
+expect_match "smp: CPUID 0BH.1 on CPU 1: two cores, shift 1, type core, x2APIC ID 1" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.1 cpu1: 00000001 00000002 00000201 00000001\)$'
+expect_match "smp: CPUID 0BH.2 on CPU 1: type 0, the end of the levels" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.2 cpu1: 00000000 00000000 00000002 00000001\)$'
+expect_match "smp: CPUID 0BH.1 on CPU 0: the same core level, x2APIC ID 0" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.1 cpu0: 00000001 00000002 00000201 00000000\)$'
 expect_match "smp: the job pinned to CPU 0 ran on CPU 0" "$smp" '^\(smp\.txt: job 0 ran on 0\)$'
 expect_match "smp: the job pinned to CPU 1 ran on CPU 1" "$smp" '^\(smp\.txt: job 1 ran on 1\)$'
 expect_match "smp: poweroff -f on one vCPU ends the VMM through ACPI S5" "$smp" \
