@@ -85,12 +85,16 @@ expect_status "lab-run's own status for a time-out" $? 124
 # 3b. lab-run stopped from outside stops the engine too: SIGTERM through
 # its trap, SIGKILL (no trap runs) through the engine's parent-death signal.
 # stop_lab SIGNAL DIR — start a hanging lab-run, SIGNAL it once its engine runs.
+# "Runs" means the engine's own command line (anchored): setpriv's, which
+# names the engine too, matches before setpriv has set the parent-death
+# signal and exec'd the engine, and a lab-run killed in that window leaves
+# an engine no signal will reach (seen under load).
 stop_lab() {
 	mkdir -p "$2"
 	TMPDIR=$2 "$lab/lab-run" "$tmp/hang" >/dev/null 2>&1 &
 	p=$!
 	i=0
-	while ! pgrep -f "qemu-system-x86_64 .*$2/lab" >/dev/null && [ $i -lt 100 ]; do
+	while ! pgrep -f "^qemu-system-x86_64 .*$2/lab" >/dev/null && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
