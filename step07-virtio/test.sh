@@ -508,8 +508,13 @@ expect_match "fuzz-smoke: every run done, nothing crashed (ASan, UBSan)" "$fuzz"
 
 # --- the bench harness: one short round in a lab VM of its own ------------------
 bench=$(make --no-print-directory -C "$here" bench-smoke 2>&1)
-expect_status "make bench-smoke" $? 0
+st=$?
+expect_status "make bench-smoke" $st 0
 expect_match "bench-smoke: every check of the harness passed" "$bench" '^17 passed, 0 failed$'
+if [ $st -ne 0 ]; then # what failed, and the lab round's own last words
+	printf '%s\n' "$bench" | grep -v '^ok - ' | sed 's/^/  bench-smoke: /'
+	tail -n 15 "$here/build/bench/smoke.out" 2>/dev/null | sed 's/^/  smoke.out: /'
+fi
 
 out=$("$vmm" --help)
 expect_status "--help" $? 0
