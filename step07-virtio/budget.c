@@ -20,16 +20,29 @@
  * The time budget.  A guest that never exits (a tight loop) never gives
  * the run loop control back, so the budget is a signal: SIGALRM makes
  * KVM_RUN return EINTR, and immediate_exit makes KVM_RUN return at once
- * should the signal land while we were busy handling an exit.
+ * should the signal land while we were busy handling an exit.  With
+ * several vCPUs the kernel hands the process's SIGALRM to any one thread
+ * that does not block it (only vCPU threads do not): the kvm_run page is
+ * that thread's own (budget_run is thread-local), and the run loop that
+ * sees the budget spent stops the VM, which kicks the other vCPUs.
  */
 static volatile sig_atomic_t over_budget;
-static struct kvm_run *budget_run;
+static __thread struct kvm_run *budget_run;
+static bool *budget_stopping; /* vm->stopping: a device's loop ends too */
 
 static void on_alarm(int sig)
 {
 	(void)sig;
 	over_budget = 1;
-	budget_run->immediate_exit = 1;
+	__atomic_store_n(budget_stopping, true, __ATOMIC_RELAXED);
+	if (budget_run)
+		budget_run->immediate_exit = 1;
+}
+
+/* This thread runs this vCPU: the alarm, should it land here, stops it. */
+void budget_thread(struct kvm_run *run)
+{
+	budget_run = run;
 }
 
 void budget_start(struct vm *vm)
@@ -37,6 +50,7 @@ void budget_start(struct vm *vm)
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
 
 	budget_run = vm->run;
+	budget_stopping = &vm->stopping;
 	if (sigaction(SIGALRM, &sa, NULL) < 0)
 		die_perror("sigaction SIGALRM");
 	alarm(vm->opts->timeout);
@@ -71,13 +85,19 @@ bool budget_spent(void)
 /*
  * May the VMM print a note about this exit (an MMIO write, an access to
  * nothing)?  A guest can cause such exits in a loop, so only the first
- * EXIT_NOTES_MAX are shown; the exit counts still count every one.
+ * EXIT_NOTES_MAX are shown; the exit counts still count every one.  Any
+ * vCPU thread may ask: the count is atomic.
  */
 bool note_allowed(struct vm *vm)
 {
-	if (vm->notes > EXIT_NOTES_MAX)
+	unsigned int n;
+
+	if (__atomic_load_n(&vm->notes, __ATOMIC_RELAXED) > EXIT_NOTES_MAX)
+		return false; /* (so that the count never wraps) */
+	n = __atomic_fetch_add(&vm->notes, 1, __ATOMIC_RELAXED);
+	if (n > EXIT_NOTES_MAX)
 		return false;
-	if (vm->notes++ < EXIT_NOTES_MAX)
+	if (n < EXIT_NOTES_MAX)
 		return true;
 	vmm_say("(further notes like these are not shown; the exit counts have them all)");
 	return false;

@@ -20,6 +20,7 @@
 
 void budget_start(struct vm *vm);
 void budget_stop(void);
+void budget_thread(struct kvm_run *run);
 void budget_rearm(struct kvm_run *run);
 bool budget_spent(void);
 bool note_allowed(struct vm *vm);

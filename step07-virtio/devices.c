@@ -6,7 +6,10 @@
  * a device never sees.  And the flat guests' own two devices: a console
  * port the guest writes bytes to, and a result register above RAM.
  *
- * Runs: userspace (the VMM), from the run loop in vcpu.c.
+ * Runs: userspace (the VMM), from the run loop in vcpu.c, on the thread
+ * of the vCPU whose exit it is (run is that vCPU's kvm_run page); with
+ * several vCPUs, on several threads at once: the bus needs no lock
+ * (bus.c), each device takes its own, the counters here are atomic.
  * Spec: Documentation/virt/kvm/api.rst, "The kvm_run structure"
  * (KVM_EXIT_IO, KVM_EXIT_MMIO); the port and address are in layout.h.
  */
@@ -75,9 +78,8 @@ void devices_register(struct vm *vm)
  * inside the kvm_run mapping.  KVM promises they fit; a pointer we compute
  * from numbers in a shared page is checked all the same.
  */
-static uint8_t *io_data(struct vm *vm)
+static uint8_t *io_data(struct vm *vm, struct kvm_run *run)
 {
-	struct kvm_run *run = vm->run;
 	uint64_t len = (uint64_t)run->io.size * run->io.count;
 
 	if (run->io.data_offset > vm->run_size ||
@@ -92,7 +94,7 @@ static uint8_t *io_data(struct vm *vm)
 static void unclaimed(struct vm *vm, const char *what, uint32_t len,
 		      const char *where, uint64_t addr)
 {
-	vm->unclaimed++;
+	__atomic_fetch_add(&vm->unclaimed, 1, __ATOMIC_RELAXED);
 	if (note_allowed(vm))
 		vmm_say("unhandled %s of %u bytes at %s%#llx", what, len, where,
 			(unsigned long long)addr);
@@ -105,11 +107,10 @@ static void unclaimed(struct vm *vm, const char *what, uint32_t len,
  * OUTS one element per exit (count 1, as the lab measures); a REP INS it
  * may hand over several at once.
  */
-void handle_io(struct vm *vm)
+void handle_io(struct vm *vm, struct kvm_run *run)
 {
-	struct kvm_run *run = vm->run;
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
-	uint8_t *data = io_data(vm);
+	uint8_t *data = io_data(vm, run);
 
 	if (run->io.port == HC_PORT && !vm->machine) {
 		doorbell_exit(vm, data);
@@ -126,9 +127,8 @@ void handle_io(struct vm *vm)
 
 /* book:begin handle_mmio */
 /* KVM_EXIT_MMIO: an access to a guest-physical address with no RAM. */
-void handle_mmio(struct vm *vm)
+void handle_mmio(struct vm *vm, struct kvm_run *run)
 {
-	struct kvm_run *run = vm->run;
 
 	if (run->mmio.len > sizeof(run->mmio.data))
 		die("KVM_EXIT_MMIO: an access of %u bytes", run->mmio.len);

@@ -12,7 +12,7 @@
 #include "vm.h"
 
 void devices_register(struct vm *vm);
-void handle_io(struct vm *vm);
-void handle_mmio(struct vm *vm);
+void handle_io(struct vm *vm, struct kvm_run *run);
+void handle_mmio(struct vm *vm, struct kvm_run *run);
 
 #endif

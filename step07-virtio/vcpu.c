@@ -44,7 +44,8 @@ static void vcpu_cpu_setup(struct vm *vm)
 	int err;
 
 	if (vm->machine) {
-		err = x86_vcpu_setup(vm->kvm_fd, vm->vcpu_fd, 0, 1, &failed);
+		err = x86_vcpu_setup(vm->kvm_fd, vm->vcpu_fd, 0, vm->opts->cpus,
+				     &failed);
 		if (err < 0)
 			die("%s: %s", failed, strerror(-err));
 		return;
@@ -59,14 +60,17 @@ static void vcpu_cpu_setup(struct vm *vm)
 
 /*
  * A vCPU is a file descriptor; its kvm_run page, shared with the kernel,
- * tells us after each KVM_RUN why the guest stopped.
+ * tells us after each KVM_RUN why the guest stopped.  KVM_CREATE_VCPU's
+ * argument is the vcpu_id, which on x86 is also the local APIC's ID; the
+ * CPU Linux boots on (the BSP) is id 0, KVM's default boot CPU.
  */
-void vcpu_create(struct vm *vm)
+void vcpu_open(struct vm *vm, struct vcpu *cpu, unsigned int id)
 {
 	int size;
 
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
+	*cpu = (struct vcpu){ .vm = vm, .id = id };
+	cpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (cpu->fd < 0)
 		die_perror("KVM_CREATE_VCPU");
 	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < 0)
@@ -74,11 +78,22 @@ void vcpu_create(struct vm *vm)
 	if ((size_t)size < sizeof(struct kvm_run))
 		die("KVM_GET_VCPU_MMAP_SIZE: %d bytes, less than struct kvm_run",
 		    size);
-	vm->run_size = (size_t)size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED)
+	if (id == 0) /* the same for every vCPU; the APs' threads read it */
+		vm->run_size = (size_t)size;
+	cpu->run = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			cpu->fd, 0);
+	if (cpu->run == MAP_FAILED)
 		die_perror("mmap kvm_run");
+}
+
+/* vCPU 0, the only one of a flat guest and Linux's BSP. */
+void vcpu_create(struct vm *vm)
+{
+	struct vcpu cpu;
+
+	vcpu_open(vm, &cpu, 0);
+	vm->vcpu_fd = cpu.fd;
+	vm->run = cpu.run;
 	vcpu_cpu_setup(vm);
 }
 /* book:end vcpu_create */
@@ -131,14 +146,15 @@ void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params)
 }
 /* book:end vcpu_setup_linux */
 
-void vcpu_dump(struct vm *vm)
+/* The registers of the vCPU behind fd (called on its own thread). */
+static void dump_regs(int fd)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
+	if (ioctl(fd, KVM_GET_REGS, &r) < 0)
 		die_perror("KVM_GET_REGS");
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+	if (ioctl(fd, KVM_GET_SREGS, &s) < 0)
 		die_perror("KVM_GET_SREGS");
 	vmm_say("  rip %016llx  rsp %016llx  rflags %08llx", r.rip, r.rsp,
 		r.rflags);
@@ -153,6 +169,11 @@ void vcpu_dump(struct vm *vm)
 		vmm_say("  (this is the reset state: on AMD, KVM re-initializes the vCPU after a shutdown)");
 }
 
+void vcpu_dump(struct vm *vm)
+{
+	dump_regs(vm->vcpu_fd);
+}
+
 static enum cpu_vendor host_vendor(void)
 {
 	unsigned int max, regs[CPUID_VENDOR_LEN / sizeof(unsigned int)];
@@ -164,9 +185,9 @@ static enum cpu_vendor host_vendor(void)
 
 /* book:begin failure */
 /* The guest stopped in a way it cannot continue from: say how, and where. */
-static void report_failure(struct vm *vm)
+static void report_failure(struct vcpu *cpu)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = cpu->run;
 	uint64_t reason = run->fail_entry.hardware_entry_failure_reason;
 
 	switch (run->exit_reason) {
@@ -189,57 +210,103 @@ static void report_failure(struct vm *vm)
 			kvm_exit_name(run->exit_reason));
 		break;
 	}
-	vcpu_dump(vm);
+	if (cpu->id)
+		vmm_say("  (on vCPU %u)", cpu->id);
+	dump_regs(cpu->fd);
 }
 /* book:end failure */
 
+/*
+ * KVM_RUN returned -1 with errno: EAGAIN, an AP got its INIT (run it
+ * again); EINTR, a signal (the budget's alarm, or a kick: the run is
+ * over if either ended it, GUEST_RUNNING if not); anything else is the
+ * VMM's failure.
+ */
+static enum run_end run_interrupted(struct vm *vm)
+{
+	if (errno == EAGAIN)
+		return GUEST_RUNNING;
+	if (errno != EINTR)
+		die_perror("KVM_RUN");
+	if (budget_spent())
+		return GUEST_OVER_BUDGET;
+	return vm_stopped(vm);
+}
+
+/* This vCPU's count is its thread's own; the VM's, every thread's. */
+static void count_exit(struct vcpu *cpu)
+{
+	uint32_t reason = cpu->run->exit_reason;
+
+	cpu->exits++;
+	if (reason < EXIT_REASONS_COUNTED)
+		__atomic_fetch_add(&cpu->vm->exits[reason], 1,
+				   __ATOMIC_RELAXED);
+}
+
 /* book:begin run_loop */
 /*
- * Run the vCPU until the guest halts, calls EXIT, stops in a way it cannot
- * continue from (GUEST_FAILED, after saying why), runs out of time, or a
- * device ends the run (Linux: power off, reset, panic).  With the irqchip
- * in the kernel (Linux), HLT never comes here: KVM waits for the next
- * interrupt itself; and a triple fault is what resets a PC.
+ * Run one vCPU until the guest halts, calls EXIT, stops in a way it
+ * cannot continue from (GUEST_FAILED, after saying why), runs out of
+ * time, or the run is stopped: by a device (Linux: power off, reset,
+ * panic) or by another vCPU, which kicks this one out of KVM_RUN (EINTR;
+ * smp.c).  With the irqchip in the kernel (Linux), HLT never comes here:
+ * KVM waits for the next interrupt itself; an AP waits there for its
+ * INIT and SIPI too (KVM_RUN then returns EAGAIN once, when the INIT
+ * has come: KVM x86 asks to be called again, as kvmtool and Firecracker
+ * do); and a triple fault is what resets a PC.  Called on
+ * the vCPU's own thread.
  */
-enum run_end vcpu_run(struct vm *vm)
+enum run_end vcpu_loop(struct vcpu *cpu)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = cpu->run;
+	struct vm *vm = cpu->vm;
 
 	for (;;) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno != EINTR)
-				die_perror("KVM_RUN");
-			if (budget_spent())
-				return GUEST_OVER_BUDGET;
+		if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
+			enum run_end end = run_interrupted(vm);
+
+			if (end != GUEST_RUNNING)
+				return end;
 			continue;
 		}
-		if (run->exit_reason < EXIT_REASONS_COUNTED)
-			vm->exits[run->exit_reason]++;
+		count_exit(cpu);
 
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
-			handle_io(vm);
+			handle_io(vm, run);
 			if (vm->hc.exited)
 				return GUEST_EXITED;
 			break;
 		case KVM_EXIT_MMIO:
-			handle_mmio(vm);
+			handle_mmio(vm, run);
 			break;
 		case KVM_EXIT_HLT:
 			return GUEST_HALTED;
 		case KVM_EXIT_SHUTDOWN:
 			if (vm->machine) {
-				vmm_say("KVM_EXIT_SHUTDOWN: the guest triple-faulted, which resets a PC");
+				vmm_say("KVM_EXIT_SHUTDOWN on vCPU %u: the guest triple-faulted, which resets a PC",
+					cpu->id);
 				return GUEST_RESET;
 			}
 			/* a flat guest cannot continue from it: */
 			/* fall through */
 		default: /* KVM_EXIT_FAIL_ENTRY, _INTERNAL_ERROR, ... */
-			report_failure(vm);
+			report_failure(cpu);
 			return GUEST_FAILED;
 		}
-		if (vm->stop != GUEST_RUNNING)
-			return vm->stop;
+		if (vm_stopped(vm) != GUEST_RUNNING)
+			return vm_stopped(vm);
 	}
 }
 /* book:end run_loop */
+
+/* A flat guest's one vCPU. */
+enum run_end vcpu_run(struct vm *vm)
+{
+	struct vcpu cpu = {
+		.vm = vm, .id = 0, .fd = vm->vcpu_fd, .run = vm->run
+	};
+
+	return vcpu_loop(&cpu);
+}

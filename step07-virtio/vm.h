@@ -38,19 +38,27 @@ enum run_end {
 };
 
 struct machine; /* the devices Linux boots with (machine.h) */
+struct smp;	/* Linux's vCPU threads (smp.h) */
 
 struct vm {
 	const struct options *opts; /* what the command line asked for */
 	int kvm_fd;		    /* /dev/kvm: system ioctls */
 	int vm_fd;		    /* KVM_CREATE_VM: VM ioctls */
-	int vcpu_fd;		    /* KVM_CREATE_VCPU: vCPU ioctls */
-	struct kvm_run *run;	    /* shared with KVM: why KVM_RUN returned */
+	int vcpu_fd;		    /* KVM_CREATE_VCPU: vCPU 0's ioctls */
+	struct kvm_run *run; /* vCPU 0's (after Linux's run: the stopper's) */
 	size_t run_size;
 	struct guest_mem mem;	 /* guest-physical 0 is mem.base[0] */
 	struct bus pio, mmio;	 /* the devices: port and MMIO ranges */
 	struct machine *machine; /* Linux's devices; NULL: a flat guest */
-	enum run_end stop;	 /* a device ended the run, and how */
-	uint64_t unclaimed;	 /* accesses no device decoded */
+	struct smp *smp;	 /* Linux's vCPUs and their threads */
+	/*
+	 * Written by every vCPU thread, so only through atomics: stop by
+	 * vm_stop() (compare-and-swap: the first reason wins), the counters
+	 * by relaxed increments (read after the threads are joined).
+	 */
+	enum run_end stop;  /* a device or a vCPU ended the run, and how */
+	bool stopping;	    /* the run is ending: stop set, or the alarm */
+	uint64_t unclaimed; /* accesses no device decoded */
 	uint64_t exits[EXIT_REASONS_COUNTED]; /* how many of each KVM_EXIT_* */
 	bool mmio_seen;	     /* the guest wrote GUEST_MMIO_RESULT ... */
 	uint64_t mmio_value; /* ... this value */
@@ -65,6 +73,7 @@ void kvm_open(struct vm *vm);
 void vm_create(struct vm *vm);
 void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi);
 void vm_stop(struct vm *vm, enum run_end why);
+enum run_end vm_stopped(struct vm *vm);
 int vm_run(struct vm *vm, FILE *report);
 
 #endif

@@ -44,13 +44,15 @@ expect_match "it is shown as the output it is" "$out" '^@@lab:exit=0@@$'
 expect_match "with or without a token of its own" "$out" '^x @@lab:exit=0:0123456789abcdef@@$'
 
 # 2. Several bundles in one boot, modules with their dependencies.
-bundle first 'echo "engine=$LAB_ENGINE cpus=$LAB_CPUS"; lsmod | cut -d" " -f1 | sort | tr "\n" " "; echo; ls /dev/kvm'
+bundle first 'echo "engine=$LAB_ENGINE cpus=$LAB_CPUS"; lsmod | cut -d" " -f1 | sort | tr "\n" " "; echo; ls /dev/kvm; pidof kvm-hold || echo "kvm-hold: not running"'
 bundle second 'echo second; printf "no newline"; exit 5'
 out=$("$lab/lab-run" --cpus 2 --load kvm_amd "$tmp/first" "$tmp/second" 2>&1)
 expect_status "the first failing bundle's status" $? 5
 expect_match "the script sees its engine and CPUs" "$out" '^engine=qemu-tcg cpus=2$'
 expect_match "kvm_amd came with kvm and irqbypass" "$out" '^Module irqbypass kvm kvm_amd $'
 expect_match "/dev/kvm exists once kvm is loaded" "$out" '^/dev/kvm$'
+expect_match "a lab that needs none holds no KVM VM, even with /dev/kvm" "$out" '^kvm-hold: not running$'
+expect_no_match "and says nothing of it" "$out" 'holding two KVM VMs'
 expect_match "bundle markers" "$out" '^lab: ==> first$'
 expect_match "the first bundle's status" "$out" '^lab: <== first status=0$'
 expect_match "the second bundle's status" "$out" '^lab: <== second status=5$'
@@ -83,12 +85,16 @@ expect_status "lab-run's own status for a time-out" $? 124
 # 3b. lab-run stopped from outside stops the engine too: SIGTERM through
 # its trap, SIGKILL (no trap runs) through the engine's parent-death signal.
 # stop_lab SIGNAL DIR — start a hanging lab-run, SIGNAL it once its engine runs.
+# "Runs" means the engine's own command line (anchored): setpriv's, which
+# names the engine too, matches before setpriv has set the parent-death
+# signal and exec'd the engine, and a lab-run killed in that window leaves
+# an engine no signal will reach (seen under load).
 stop_lab() {
 	mkdir -p "$2"
 	TMPDIR=$2 "$lab/lab-run" "$tmp/hang" >/dev/null 2>&1 &
 	p=$!
 	i=0
-	while ! pgrep -f "qemu-system-x86_64 .*$2/lab" >/dev/null && [ $i -lt 100 ]; do
+	while ! pgrep -f "^qemu-system-x86_64 .*$2/lab" >/dev/null && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -118,8 +124,14 @@ expect_match "the valid engines are listed" "$out" "unknown LAB_ENGINE 'vmware';
 out=$(LAB_ENGINE=qemu-tcg "$lab/lab-run" --needs vmx "$tmp/exit3" 2>&1)
 expect_status "QEMU TCG for a VMX step" $? 126
 expect_match "is refused with the reason" "$out" 'cannot run a step that needs vmx: QEMU TCG does not emulate Intel VMX'
-out=$(LAB_ENGINE=qemu-tcg "$lab/lab-run" --needs vmx --reports-skip "$tmp/exit3" 2>&1)
+bundle vmxhold 'pidof kvm-hold || echo "kvm-hold: not running"; ls /dev/kvm; exit 3'
+out=$(LAB_ENGINE=qemu-tcg "$lab/lab-run" --needs vmx --reports-skip --load kvm_amd "$tmp/vmxhold" 2>&1)
 expect_status "unless the step reports SKIP itself" $? 3
+# A VM held by kvm_intel would keep VMX on and fail step02's own VMXON:
+# a vmx lab (Bochs, or this one) never holds one, /dev/kvm or not.
+expect_match "a vmx lab with /dev/kvm" "$out" '^/dev/kvm$'
+expect_match "holds no KVM VM" "$out" '^kvm-hold: not running$'
+expect_no_match "and says nothing of it" "$out" 'holding two KVM VMs'
 out=$("$lab/lab-run" --cpus two "$tmp/exit3" 2>&1)
 expect_status "a bad --cpus" $? 2
 expect_match "names the bad value" "$out" "not a positive number: 'two'"
@@ -289,6 +301,24 @@ out=$(LAB_ENGINE= "$lab/lab-run" --needs kvm-userspace "$tmp/where" 2>&1)
 expect_status "kvm-userspace here" $? 0
 expect_match "lab.sh sees LAB_ENGINE=$want, the engine lab-engine picked" "$out" "^engine=$want\$"
 expect_match "and /dev/kvm (the vendor module is loaded in a lab VM)" "$out" '^dev-kvm=yes$'
+
+# 9b. A lab VM that needs KVM holds two VMs open (common/lab/kvm-hold.c):
+# VM A without an irqchip, VM B with one, a vCPU each, in one process that
+# /init started before the bundles; without /dev/kvm, kvm-hold fails with
+# one line and status 1.
+bundle hold 'p=$(pidof kvm-hold) && echo "kvm-hold: running, pid $p"
+echo "vm-fds=$(ls -l /proc/$p/fd | grep -c "anon_inode:kvm-vm$")"
+echo "vcpu-fds=$(ls -l /proc/$p/fd | grep -c "anon_inode:kvm-vcpu:0$")"
+mv /dev/kvm /dev/kvm.away; kvm-hold; echo "without /dev/kvm: status $?"; mv /dev/kvm.away /dev/kvm'
+out=$(LAB_ENGINE=qemu-tcg "$lab/lab-run" --needs kvm-userspace --cpus 2 "$tmp/hold" 2>&1)
+expect_status "a kvm-userspace lab" $? 0
+pid=$(printf '%s\n' "$out" | sed -n 's/^kvm-hold: running, pid \([0-9]*\)$/\1/p')
+expect_match "says it holds the VMs, with kvm-hold's pid" "$out" \
+	"^lab: holding two KVM VMs open \\(kvm-hold, pid ${pid:-none}\\): the steps' VMs do not make the kernel patch its code\$"
+expect_eq "kvm-hold holds two VMs" "$(printf '%s\n' "$out" | sed -n 's/^vm-fds=//p')" 2
+expect_eq "and a vCPU in each" "$(printf '%s\n' "$out" | sed -n 's/^vcpu-fds=//p')" 2
+expect_match "without /dev/kvm it names the failed call" "$out" '^kvm-hold: open /dev/kvm: No such file or directory$'
+expect_match "and exits 1" "$out" '^without /dev/kvm: status 1$'
 
 # 10. The arm64 lab VM: Debian's arm64 kernel from bookworm-backports in
 # qemu-system-aarch64 with EL2, where arm64 KVM runs; the same contract.
