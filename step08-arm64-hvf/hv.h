@@ -222,6 +222,15 @@ struct hyp_ops {
 	/* A level-triggered interrupt line, numbered as the firmware tables
 	 * number it: x86 a GSI, arm64 an SPI (INTID 32 + line). */
 	int (*irq_line)(struct hyp_vm *vm, unsigned int line, bool level);
+	/*
+	 * Optional: NULL where the hypervisor has nothing like it (HVF).
+	 * From now on the guest's write of len bytes of value datamatch to
+	 * guest-physical addr signals the eventfd fd, and the vCPU goes on
+	 * without an exit (KVM_IOEVENTFD).  Without it such a write exits
+	 * as HYP_EXIT_MMIO, and the device's handler does the work.
+	 */
+	int (*ioeventfd)(struct hyp_vm *vm, uint64_t addr, uint32_t len,
+			 uint64_t datamatch, int fd);
 	/* A printable name for exit.reason. */
 	const char *(*exit_name)(uint32_t reason);
 	void (*vcpu_destroy)(struct hyp_vcpu *vcpu);

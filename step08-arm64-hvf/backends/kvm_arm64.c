@@ -37,6 +37,7 @@
 
 #include "arch/arm64/machine.h"
 #include "backends/kvm_arm64.h"
+#include "backends/kvm_eventfd.h"
 
 /* A failed call: remember its name, return -errno. */
 static int vm_fail(struct kvm_arm64_vm *vm, const char *call)
@@ -707,6 +708,17 @@ static void op_vm_destroy(struct hyp_vm *vm)
 	vm->priv = NULL;
 }
 
+static int op_ioeventfd(struct hyp_vm *vm, uint64_t addr, uint32_t len,
+			uint64_t datamatch, int fd)
+{
+	struct kvm_arm64_hyp_vm *h = vm->priv;
+	int err = kvm_ioeventfd_assign(h->k.vm_fd, addr, len, datamatch, fd);
+
+	if (err)
+		vm->err_call = "KVM_IOEVENTFD";
+	return err;
+}
+
 const struct hyp_ops kvm_arm64_ops = {
 	.name = "kvm-arm64",
 	.arch = HYP_ARCH_ARM64,
@@ -720,6 +732,7 @@ const struct hyp_ops kvm_arm64_ops = {
 	.get_reg = op_get_reg,
 	.set_reg = op_set_reg,
 	.irq_line = op_irq_line,
+	.ioeventfd = op_ioeventfd,
 	.exit_name = kvm_arm64_exit_name,
 	.vcpu_destroy = op_vcpu_destroy,
 	.vm_destroy = op_vm_destroy,

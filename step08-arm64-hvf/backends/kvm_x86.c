@@ -28,6 +28,7 @@
 
 #include "backends/kvm_x86.h"
 #include "exit_names.h"
+#include "backends/kvm_eventfd.h"
 #include "x86_cpu.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -446,6 +447,17 @@ static int kvm_x86_irq_line(struct hyp_vm *vm, unsigned int gsi, bool level)
 }
 /* book:end irq_line */
 
+static int kvm_x86_ioeventfd(struct hyp_vm *vm, uint64_t addr, uint32_t len,
+			     uint64_t datamatch, int fd)
+{
+	struct kvm_x86_vm *k = vm->priv;
+	int err = kvm_ioeventfd_assign(k->vm_fd, addr, len, datamatch, fd);
+
+	if (err)
+		vm->err_call = "KVM_IOEVENTFD";
+	return err;
+}
+
 static void kvm_x86_vcpu_destroy(struct hyp_vcpu *vcpu)
 {
 	struct kvm_x86_vcpu *v = vcpu->priv;
@@ -501,6 +513,7 @@ const struct hyp_ops kvm_x86_ops = {
 	.get_reg = kvm_x86_get_reg,
 	.set_reg = kvm_x86_set_reg,
 	.irq_line = kvm_x86_irq_line,
+	.ioeventfd = kvm_x86_ioeventfd,
 	.exit_name = kvm_exit_name,
 	.vcpu_destroy = kvm_x86_vcpu_destroy,
 	.vm_destroy = kvm_x86_vm_destroy,
