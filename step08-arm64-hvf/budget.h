@@ -3,8 +3,7 @@
  * notes about single exits.
  *
  * Runs: userspace (the VMM).
- * Spec: hv.h (run, kick); Documentation/virt/kvm/api.rst, "KVM_RUN"
- * (EINTR).
+ * Spec: hv.h (run, kick).
  */
 #ifndef BUDGET_H
 #define BUDGET_H
@@ -20,6 +19,7 @@
 
 void budget_start(struct vm *vm);
 void budget_stop(void);
+void budget_thread(struct hyp_vcpu *vcpu);
 bool budget_spent(void);
 bool note_allowed(struct vm *vm);
 

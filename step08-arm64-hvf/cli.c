@@ -7,12 +7,13 @@
  * escaped in messages (console_shown), getopt's own messages included.
  * Spec: none (getopt_long(3) for the syntax).  The Linux options are
  * those users of kvmtool, Firecracker and QEMU know: --kernel, --initrd,
- * --cmdline, --mem, --disk FILE[,ro], --console.
+ * --cmdline, --mem, --disk FILE[,ro], --console, --net tap[=NAME].
  *
  *   vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]
  *       [--timeout SECS] [--report FILE] IMAGE
  *   vmm --kernel BZIMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]
- *       [--disk FILE[,ro]]... [--console serial|virtio] [--raw] [--stats]
+ *       [--disk FILE[,ro]]... [--console serial|virtio]
+ *       [--net tap[=NAME][,mac=MAC][,offload=off]] [--raw] [--cpus N] [--stats]
  *       [--timeout SECS] [--report FILE]
  */
 #define _GNU_SOURCE
@@ -30,6 +31,7 @@
 #include "hypercalls.h"
 #include "layout.h"
 #include "machine.h"
+#include "smp.h"
 #include "vms.h"
 
 #define GIB 0x40000000ULL
@@ -40,11 +42,12 @@ static void usage_flat(FILE *out)
 		"usage: vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]\n"
 		"           [--timeout SECS] [--report FILE] IMAGE\n"
 		"       vmm --kernel BZIMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]\n"
-		"           [--disk FILE[,ro]]... [--console serial|virtio] [--raw]\n"
-		"           [--stats] [--timeout SECS] [--report FILE]\n"
+		"           [--disk FILE[,ro]]... [--console serial|virtio]\n"
+		"           [--net tap[=NAME][,mac=MAC][,offload=off]] [--raw]\n"
+		"           [--cpus N] [--stats] [--timeout SECS] [--report FILE]\n"
 		"\n"
 		"Run the flat binary IMAGE in one-vCPU KVM virtual machines, or boot\n"
-		"a Linux kernel on a one-vCPU machine with a serial port and virtio.\n"
+		"a Linux kernel on a machine of N vCPUs with a serial port and virtio.\n"
 		"\n"
 		"IMAGE is loaded at guest-physical %#x and entered at its first\n"
 		"byte in the given CPU mode (default: long).  The guest prints\n"
@@ -63,9 +66,9 @@ static void usage_linux(FILE *out)
 		"BZIMAGE is a Linux bzImage (boot protocol 2.12 or later, with the\n"
 		"64-bit entry point).  Its machine: a 16550 UART on COM1 (port %#x,\n"
 		"IRQ %u), the i8042's reset line (reboot), ACPI power-off, pvpanic\n"
-		"(port %#x), a boot timer (at %#x), virtio-console (hvc0) and a\n"
-		"virtio-blk disk per --disk (vda, vdb, ... in order), on virtio-mmio\n"
-		"and described in ACPI tables.  The guest's console lines are\n"
+		"(port %#x), a boot timer (at %#x), virtio-console (hvc0), a\n"
+		"virtio-blk disk per --disk (vda, vdb, ... in order) and with --net\n"
+		"a virtio-net card, on virtio-mmio and described in ACPI tables.  The guest's console lines are\n"
 		"marked 'guest: ', the VMM's 'vmm: ' (unless --raw).\n"
 		"\n",
 		MACHINE_COM1_PORT, MACHINE_GSI_COM1, MACHINE_PVPANIC_PORT,
@@ -99,8 +102,16 @@ static void usage_options(FILE *out)
 		"  --disk FILE[,ro]  a virtio-blk disk on FILE (a raw image or a\n"
 		"                  block device), read-only with ,ro (,rw: the\n"
 		"                  default, for a FILE with a comma); up to %u\n"
+		"  --cpus N        vCPUs, one thread each (1 to %u; default 1); the\n"
+		"                  guest starts vCPUs 1..N-1 itself (INIT, SIPI)\n"
 		"  --console DEV   serial (default) or virtio: which device reads\n"
 		"                  the VMM's stdin, and which console= is appended\n"
+		"  --net tap[=NAME][,mac=MAC][,offload=off]  a virtio-net card on a\n"
+		"                  tap: NAME (made with `ip tuntap add` and set up\n"
+		"                  beforehand, or made now) or, without =NAME, a new\n"
+		"                  one the kernel names (printed); MAC default: from\n"
+		"                  the tap's name; offload=off: no checksum or TSO\n"
+		"                  offload.  Needs CAP_NET_ADMIN and /dev/net/tun\n"
 		"  --raw           for interactive use: the guest's console bytes to\n"
 		"                  stdout as they are (no marks, nothing sanitized),\n"
 		"                  the VMM's lines to stderr; a terminal on stdin in\n"
@@ -110,7 +121,7 @@ static void usage_options(FILE *out)
 		"                  was built with (default: the first, kvm-x86)\n"
 		"  --help          this text\n"
 		"\n",
-		DISKS_MAX);
+		DISKS_MAX, SMP_CPUS_MAX);
 }
 
 static void usage_end(FILE *out)
@@ -153,8 +164,10 @@ static const struct option long_options[] = {
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "console", required_argument, NULL, 'C' },
+	{ "net", required_argument, NULL, 'N' },
 	{ "raw", no_argument, NULL, 'R' },
 	{ "backend", required_argument, NULL, 'B' },
+	{ "cpus", required_argument, NULL, 'P' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -210,6 +223,23 @@ static void apply_disk(const char *arg, struct options *opts)
 	opts->disk_count++;
 }
 
+/*
+ * --net: one network card (net/net_option.c parses the value); the tap is
+ * opened with the other devices (machine.c), after every option is known.
+ */
+static void apply_net(const char *arg, struct options *opts)
+{
+	char err[SHOWN_MAX], shown[SHOWN_MAX], why[SHOWN_MAX];
+
+	if (opts->net_text)
+		bad_input(
+			"more than one --net: this machine has one network card");
+	if (net_option_parse(arg, &opts->net, err, sizeof(err)))
+		bad_input("bad --net '%s': %s", console_shown(shown, arg),
+			  console_shown(why, err)); /* it may quote the value */
+	opts->net_text = arg;
+}
+
 /* Options a flat guest takes: the mode and the VMs. */
 static void apply_flat(int opt, const char *arg, struct options *opts)
 {
@@ -247,8 +277,14 @@ static void apply_linux(int opt, const char *arg, struct options *opts)
 		opts->console =
 			strcmp(arg, "serial") ? CONSOLE_VIRTIO : CONSOLE_SERIAL;
 		break;
+	case 'N':
+		apply_net(arg, opts);
+		break;
 	case 'R':
 		opts->raw = true;
+		break;
+	case 'P':
+		apply_count("--cpus", arg, SMP_CPUS_MAX, "", &opts->cpus);
 		break;
 	}
 }
@@ -399,6 +435,7 @@ void cli_parse(int argc, char **argv, struct options *opts)
 
 	*opts = (struct options){ .mode = MODE_LONG,
 				  .vm_count = 1,
+				  .cpus = 1,
 				  .timeout = TIMEOUT_DEFAULT };
 	opterr = 0; /* bad_option() speaks instead */
 	while ((opt = getopt_long(argc, argv, ":h", long_options, &index)) !=
@@ -409,6 +446,10 @@ void cli_parse(int argc, char **argv, struct options *opts)
 			     opt == 'h' ? "h" : long_options[index].name);
 	}
 	check_machine(argc, argv, opts, &given);
+	if (opts->net_text && opts->disk_count == DISKS_MAX)
+		bad_input(
+			"--net and %u --disk: no virtio-mmio window is left for the network card (%u in all, one the console's)",
+			DISKS_MAX, MACHINE_VIRTIO_MAX);
 	check_memory(given.mem, opts);
 	if (opts->kernel && !given.timeout)
 		opts->timeout = 0; /* Linux runs until it stops */

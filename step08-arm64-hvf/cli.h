@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "net/net_option.h"
 #include "x86_modes.h"
 
 #define DISKS_MAX 7 /* --disk: virtio-mmio windows less the console's */
@@ -39,6 +40,9 @@ struct options {
 	struct disk_option disks[DISKS_MAX];
 	unsigned int disk_count;
 	enum console_device console; /* --console */
+	unsigned int cpus;	     /* --cpus: vCPUs, 1..SMP_CPUS_MAX */
+	struct net_option net;	     /* --net, parsed */
+	const char *net_text;	     /* --net as given; NULL: no network */
 	bool raw;		     /* --raw */
 };
 

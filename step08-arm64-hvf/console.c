@@ -24,6 +24,7 @@
  * however the VMM ends.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -39,6 +40,14 @@
 #define CONSOLE_COLUMNS 256 /* the longest guest line, in bytes */
 #define HEX_ESCAPE_LEN	4   /* \xNN */
 
+/*
+ * The line state below and the order of what reaches stdout: with
+ * several vCPUs, COM1 and virtio-console print from any vCPU thread and
+ * the VMM's lines come from any thread too.  A leaf: nothing else is
+ * taken while it is held.  (die() takes it too: it is never called with
+ * it held.)
+ */
+static pthread_mutex_t console_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t guest_column; /* bytes on the guest's current line; 0: none */
 static bool guest_cr;	    /* the guest's last byte was a CR, held back */
 static bool raw;	    /* --raw: guest bytes to stdout as they are */
@@ -88,9 +97,11 @@ static bool console_printable(uint8_t c)
  */
 void console_guest(const uint8_t *bytes, size_t len)
 {
+	pthread_mutex_lock(&console_lock);
 	if (raw) {
 		fwrite(bytes, 1, len, stdout);
 		fflush(stdout);
+		pthread_mutex_unlock(&console_lock);
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -102,6 +113,7 @@ void console_guest(const uint8_t *bytes, size_t len)
 							       : '.');
 	}
 	fflush(stdout);
+	pthread_mutex_unlock(&console_lock);
 }
 /* book:end console_guest */
 
@@ -137,11 +149,13 @@ const char *console_shown(char dst[SHOWN_MAX], const char *src)
 
 static void vmm_vsay(FILE *out, const char *fmt, va_list ap)
 {
+	pthread_mutex_lock(&console_lock);
 	end_guest_line();
 	fputs("vmm: ", out);
 	vfprintf(out, fmt, ap);
 	fputc('\n', out);
 	fflush(out);
+	pthread_mutex_unlock(&console_lock);
 }
 
 /* One line of the VMM's own: "vmm: " and the message. */

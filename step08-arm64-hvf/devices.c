@@ -6,7 +6,10 @@
  * a device never sees.  And the flat guests' own two devices: a console
  * port the guest writes bytes to, and a result register above RAM.
  *
- * Runs: userspace (the VMM), from the run loop in vcpu.c.
+ * Runs: userspace (the VMM), from the run loop in vcpu.c, on the thread
+ * of the vCPU whose exit it is; with several vCPUs, on several threads at
+ * once: the bus needs no lock (bus.c), each device takes its own, the
+ * counters here are atomic.
  * Spec: hv.h (struct hyp_io); the port and address are in layout.h.
  */
 #include <string.h>
@@ -73,7 +76,7 @@ void devices_register(struct vm *vm)
 static void unclaimed(struct vm *vm, const char *what, uint32_t len,
 		      const char *where, uint64_t addr)
 {
-	vm->unclaimed++;
+	__atomic_fetch_add(&vm->unclaimed, 1, __ATOMIC_RELAXED);
 	if (note_allowed(vm))
 		vmm_say("unhandled %s of %u bytes at %s%#llx", what, len, where,
 			(unsigned long long)addr);

@@ -18,11 +18,24 @@
 #          vmm is killed with SIGKILL; the data is on the image.  The
 #          VMM's memory is measured then (smaps_rollup).
 #   panic  echo c >/proc/sysrq-trigger: pvpanic, exit status 5.
+#   smp    --cpus 2: the guest starts its second CPU (INIT, SIPI through
+#          KVM's local APIC), writes to its disk which CPUs are online,
+#          CPUID leaf 0BH as each CPU sees it (/dev/cpu/N/cpuid) and
+#          where a job pinned to each CPU ran; poweroff -f from one vCPU
+#          ends both: exit status 0.  debugfs reads the file here.
+#   budget --cpus 2 --timeout 2: both vCPU threads stopped, status 3.
+#   net    --net tap=vmtap0, a tap made here (net/net-host.sh) with
+#          169.254.10.1/16: the guest takes 169.254.10.2, pings, sends
+#          guest.bin over TCP, receives host.bin (busybox nc both ways);
+#          the file it sent compared here byte for byte, the one it
+#          received by the size and SHA-256 it computed; reboot -f.
+# The other boots run on one vCPU, the default.
 # This half's verdict (run-labs.sh makes the step's of both halves; this
 # one says what this run showed, and claims nothing else):
 #   step08-arm64-hvf: FAIL reason=x86-half-only arches=x86_64 linux=R
-#   init_ms=N devices=serial,virtio-console,virtio-blk blk=verified
-#   kill9=verified backends=kvm-x86 engine=E
+#   init_ms=N devices=serial,virtio-console,virtio-blk,virtio-net
+#   blk=verified kill9=verified net=verified cpus=2 backends=kvm-x86
+#   engine=E
 # Every value comes from a VMM's report file (--report), which only the
 # VMM writes, or from a check this script made (debugfs, sha256sum):
 # never from the console, where guests print too.
@@ -234,6 +247,65 @@ linux_start panic --cmdline "step07=panic panic=-1 quiet"
 linux_end panic
 [ $st -eq 5 ] && [ "$(key panic end)" = panicked ] || fail "panic-exit-status-$st"
 
-rm -f blk.img kill9.img ./*.report
-devices=serial,virtio-console,virtio-blk
-echo "$step: FAIL reason=x86-half-only arches=x86_64 linux=$linux init_ms=$init_ms devices=$devices blk=$blk kill9=$kill9 backends=kvm-x86 engine=$engine"
+# 5. Two vCPUs: both online in the guest, a job on each.
+cp ext4.img smp.img
+linux_start smp --cpus 2 --cmdline "step07=smp panic=-1" --disk smp.img
+linux_end smp
+[ $st -eq 0 ] && [ "$(key smp end)" = powered-off ] || fail "smp-exit-status-$st"
+[ "$(key smp cpus)" = 2 ] || fail smp-not-2-vcpus
+echo "\$ debugfs -R 'cat /smp.txt' smp.img"
+smp_txt=$(debugfs -R "cat /smp.txt" smp.img 2>/dev/null)
+printf '%s\n' "$smp_txt" | sed 's/^/(smp.txt: /; s/$/)/'
+[ "$(printf '%s\n' "$smp_txt" | grep -v '^cpuid ')" = "online 0-1
+nproc 2
+job 0 ran on 0
+job 1 ran on 1" ] || fail smp-guest-did-not-use-2-cpus
+# Leaf 0BH as each vCPU executed CPUID: EAX EBX ECX EDX of sub-leaf 0
+# (SMT: 1 thread, shift 0), 1 (core: 2 cores, shift 1), 2 (type 0),
+# EDX the x2APIC ID.
+[ "$(printf '%s\n' "$smp_txt" | grep '^cpuid ')" = "cpuid 0BH.0 cpu0: 00000000 00000001 00000100 00000000
+cpuid 0BH.1 cpu0: 00000001 00000002 00000201 00000000
+cpuid 0BH.2 cpu0: 00000000 00000000 00000002 00000000
+cpuid 0BH.0 cpu1: 00000000 00000001 00000100 00000001
+cpuid 0BH.1 cpu1: 00000001 00000002 00000201 00000001
+cpuid 0BH.2 cpu1: 00000000 00000000 00000002 00000001" ] || fail smp-cpuid-topology
+cpus=2
+
+# 6. Two vCPUs out of time: the alarm lands on one vCPU's thread, that
+# one stops the run and kicks the other (still waiting for its SIPI, or
+# running): both threads end, and the VMM with status 3.
+linux_start budget --cpus 2 --timeout 2 --cmdline "step07=budget panic=-1 quiet"
+linux_end budget
+[ $st -eq 3 ] && [ "$(key budget end)" = over-budget ] || fail "smp-budget-exit-status-$st"
+
+
+# 7. virtio-net on a tap: a file each way over TCP.
+. ./net-host.sh
+net_host_up vmtap0 169.254.10.1/16 || fail net-no-tap
+net_host_listen from_guest.bin
+echo "\$ ./vmm --kernel bzImage --initrd initramfs.cpio --timeout $linux_timeout --report net.report --cmdline 'step07=net panic=-1 quiet' --net tap=vmtap0 --stats"
+./vmm --kernel bzImage --initrd initramfs.cpio --timeout $linux_timeout \
+	--report net.report --cmdline "step07=net panic=-1 quiet" \
+	--net tap=vmtap0 --stats </dev/null >net.log 2>&1 &
+pid=$!
+net_host_send net.log 169.254.10.2 host.bin
+{ wait "$pid"; } 2>/dev/null
+st=$?
+cat net.log
+echo "(exit status $st)"
+echo "(net.report: $(tr '\n' ' ' <net.report | sed 's/ $//'))"
+[ $st -eq 4 ] && [ "$(key net end)" = reset ] || fail "net-exit-status-$st"
+[ "$(net_marker net.log eth0 driver)" = virtio_net ] || fail net-no-virtio-net
+# Each file's bytes went through the card (and headers, pings and ACKs).
+[ "$(key net net.tx_bytes)" -gt "$(stat -c %s guest.bin)" ] || fail net-tx-bytes
+[ "$(key net net.rx_bytes)" -gt "$(stat -c %s host.bin)" ] || fail net-rx-bytes
+[ "$(key net net.dropped)" = 0 ] || fail net-dropped
+checked=$(net_host_check net.log from_guest.bin guest.bin host.bin)
+echo "($checked)"
+[ "$checked" = net=verified ] || fail "${checked#net=failed reason=}"
+net=verified
+
+
+rm -f blk.img kill9.img smp.img ./*.report net.log from_guest.bin net-hold
+devices=serial,virtio-console,virtio-blk,virtio-net
+echo "$step: FAIL reason=x86-half-only arches=x86_64 linux=$linux init_ms=$init_ms devices=$devices blk=$blk kill9=$kill9 net=$net cpus=$cpus backends=kvm-x86 engine=$engine"

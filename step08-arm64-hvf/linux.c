@@ -32,6 +32,7 @@
 #include "linux.h"
 #include "machine.h"
 #include "report.h"
+#include "smp.h"
 #include "stats.h"
 #include "vcpu.h"
 
@@ -190,6 +191,10 @@ static void say_loaded(const struct vm *vm, const struct linux_files *f,
 		m->nr_disks,
 		vm->opts->console == CONSOLE_VIRTIO ? "virtio-console"
 						    : "com1");
+	if (m->tap[0])
+		vmm_say("virtio-net on tap %s, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+			m->tap, m->net.mac[0], m->net.mac[1], m->net.mac[2],
+			m->net.mac[3], m->net.mac[4], m->net.mac[5]);
 }
 
 /* book:begin linux_load */
@@ -224,10 +229,12 @@ void linux_load(struct vm *vm)
 
 /* book:begin linux_run */
 /*
- * The run: a VM with the irqchip and the PIT, a vCPU at the 64-bit entry
- * point, stdin to the console, the time budget if one was given; KVM_RUN
- * until the guest powers off, resets, panics or runs out of time; then
- * the report.  Returns the VMM's exit status.
+ * The run: a VM with the irqchip and the PIT, vCPU 0 at the 64-bit entry
+ * point (the other --cpus wait for the guest to start them: smp.c),
+ * the I/O thread and its ioeventfds when there is a network card, stdin
+ * to the console, the time budget if one was given; KVM_RUN on
+ * every vCPU until the guest powers off, resets, panics or runs out of
+ * time; then the report.  Returns the VMM's exit status.
  */
 int linux_run(struct vm *vm)
 {
@@ -236,10 +243,13 @@ int linux_run(struct vm *vm)
 	vm_create(vm);
 	vcpu_create(vm);
 	vcpu_setup_linux(vm, vm->machine->entry, MACHINE_BOOT_PARAMS_ADDR);
+	smp_create(vm);
+	machine_start_io(vm);
 	machine_start_input(vm);
 	budget_start(vm);
-	end = vcpu_run(vm);
+	end = smp_run(vm);
 	budget_stop();
+	machine_stop_io(vm);
 	return report_linux(vm, end);
 }
 /* book:end linux_run */

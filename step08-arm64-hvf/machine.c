@@ -6,17 +6,20 @@
  *
  * Runs: userspace (the VMM).  machine_create() before /dev/kvm is opened
  * (a disk that cannot be opened is bad input, exit status 2); the
- * devices' callbacks on the vCPU thread, inside an exit; the stdin reader
- * on a thread of its own, from machine_start_input() on.
+ * devices' callbacks on a vCPU thread (any of them, with --cpus), inside
+ * an exit, with the device's lock held; the stdin reader on a thread of
+ * its own, from machine_start_input() on; the network card's work on the
+ * I/O thread (iothread.c), from machine_start_io() until machine_stop_io().
  * Spec: each device's own file; Documentation/virt/kvm/api.rst,
- * "KVM_IRQ_LINE" (vm.c); machine.h has the map.
+ * "KVM_IRQ_LINE" (vm.c), "KVM_IOEVENTFD" (hv.h: ioeventfd); machine.h has
+ * the map.
  *
  * Every device sits on a bus, and every bus range here is one the ACPI
  * tables describe or Linux finds by itself: COM1 (DSDT, PNP0501), the
  * i8042 (Linux pulses its reset line at 0x64 without looking for it), the
  * sleep registers (FADT), pvpanic (DSDT, QEMU0001), the boot timer (no
  * driver: the lab's /init writes it), and one virtio-mmio window per
- * virtio device (DSDT, LNRO0005): the console, then the disks.
+ * virtio device (DSDT, LNRO0005): the console, the disks, the network card.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,8 +30,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/virtio_mmio.h>
+
 #include "console.h"
 #include "machine.h"
+#include "net/tap.h"
 #include "report.h"
 #include "stats.h"
 #include "vm.h"
@@ -85,11 +91,38 @@ static void on_mark(void *opaque, uint8_t mark, uint64_t ns)
 }
 /* book:end callbacks */
 
+/*
+ * The small devices (ACPI sleep, pvpanic, the boot timer) have no lock
+ * of their own: with several vCPUs one lock serves the three, taken
+ * around each access by this wrapper.  It is held while their callbacks
+ * run (vm_stop(), which takes smp.lock; report_mark(), which prints), and
+ * nothing that holds either of those takes it: no cycle.
+ */
+struct locked_device {
+	bus_access_fn access;
+	void *dev;
+};
+
+static pthread_mutex_t small_devices_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void locked_access(void *opaque, uint64_t offset, uint8_t *data,
+			  uint32_t len, bool is_write)
+{
+	const struct locked_device *d = opaque;
+
+	pthread_mutex_lock(&small_devices_lock);
+	d->access(d->dev, offset, data, len, is_write);
+	pthread_mutex_unlock(&small_devices_lock);
+}
+
 /* book:begin legacy_devices */
 /* The PC devices, each on its ports, COM1 and the i8042 on their ISA
- * interrupt lines; and the boot timer, in MMIO space. */
+ * interrupt lines; and the boot timer, in MMIO space.  COM1 and the i8042
+ * lock themselves (the stdin reader feeds them too); the rest share
+ * small_devices_lock. */
 static void legacy_devices(struct vm *vm, struct machine *m)
 {
+	static struct locked_device sleep, pvpanic, boot_timer;
 	const struct {
 		uint64_t port, len;
 		bus_access_fn access;
@@ -103,11 +136,15 @@ static void legacy_devices(struct vm *vm, struct machine *m)
 		{ MACHINE_I8042_CMD_PORT, 1, i8042_command_access, &m->i8042,
 		  "i8042 command" },
 		{ MACHINE_ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS,
-		  acpi_sleep_access, &m->sleep, "acpi sleep" },
-		{ MACHINE_PVPANIC_PORT, PVPANIC_PORTS, pvpanic_access,
-		  &m->pvpanic, "pvpanic" },
+		  locked_access, &sleep, "acpi sleep" },
+		{ MACHINE_PVPANIC_PORT, PVPANIC_PORTS, locked_access, &pvpanic,
+		  "pvpanic" },
 	};
 
+	sleep = (struct locked_device){ acpi_sleep_access, &m->sleep };
+	pvpanic = (struct locked_device){ pvpanic_access, &m->pvpanic };
+	boot_timer =
+		(struct locked_device){ boot_timer_access, &m->boot_timer };
 	vm_irq_line_init(vm, &m->com1_irq, MACHINE_GSI_COM1);
 	vm_irq_line_init(vm, &m->kbd_irq, MACHINE_GSI_I8042_KBD);
 	serial_16550_init(&m->com1, &m->com1_irq, console_output, m);
@@ -122,7 +159,7 @@ static void legacy_devices(struct vm *vm, struct machine *m)
 			die("bus_register: %s overlaps another device",
 			    ranges[i].name);
 	if (bus_register(&vm->mmio, MACHINE_BOOT_TIMER_ADDR, BOOT_TIMER_SIZE,
-			 boot_timer_access, &m->boot_timer, "boot timer") < 0)
+			 locked_access, &boot_timer, "boot timer") < 0)
 		die("bus_register: the boot timer overlaps another device");
 }
 /* book:end legacy_devices */
@@ -184,6 +221,7 @@ static void virtio_devices(struct vm *vm, struct machine *m)
 	if (virtio_console_init(&m->console, console_output, m, &vm->mem,
 				virtio_line(vm, m)) < 0)
 		die("virtio_console_init: cannot set up the console");
+	m->console.mmio.stop = &vm->stopping;
 	virtio_window(vm, m, &m->console.mmio, "virtio-console");
 	for (unsigned int d = 0; d < o->disk_count; d++) {
 		err = virtio_blk_init(&m->disks[d], o->disks[d].path,
@@ -193,10 +231,81 @@ static void virtio_devices(struct vm *vm, struct machine *m)
 			bad_input("--disk '%s': %s",
 				  console_shown(shown, o->disks[d].path),
 				  disk_error(err));
+		m->disks[d].mmio.stop = &vm->stopping;
 		virtio_window(vm, m, &m->disks[d].mmio, "virtio-blk");
 		m->nr_disks++;
 	}
 }
+
+/* book:begin net_device */
+/*
+ * --net: the tap (one that cannot be opened is bad input: nothing has run
+ * yet), then the card on the next window, its work for the I/O thread.
+ */
+static void net_device(struct vm *vm, struct machine *m)
+{
+	struct net_option opt = vm->opts->net;
+	const char *failed;
+	char shown[SHOWN_MAX];
+	struct tap tap;
+	int err;
+
+	err = tap_open(opt.ifname, &tap, &failed);
+	if (err)
+		bad_input("--net '%s': %s: %s%s",
+			  console_shown(shown, vm->opts->net_text), failed,
+			  strerror(-err), tap_hint(err, failed));
+	if (!opt.mac_given)
+		net_mac_from_name(tap.name, opt.mac);
+	if ((err = iothread_init(&m->io)) < 0)
+		die("iothread_init: %s", strerror(-err));
+	err = virtio_net_init(&m->net, tap.fd, opt.mac, !opt.no_offloads,
+			      &vm->mem, virtio_line(vm, m));
+	if (err < 0)
+		die("virtio_net_init: %s", strerror(-err));
+	m->net_window =
+		MACHINE_VIRTIO_BASE + m->nr_virtio * MACHINE_VIRTIO_STRIDE;
+	virtio_window(vm, m, &m->net.mmio, "virtio-net");
+	memcpy(m->tap, tap.name, sizeof(m->tap));
+}
+
+/*
+ * Once the VM exists, before its vCPU runs: a QueueNotify write to the
+ * card signals the queue's eventfd inside the hypervisor, with no exit
+ * (the backend's ioeventfd: KVM_IOEVENTFD; the value written is the
+ * queue's index), and the I/O thread, which reads those and the tap,
+ * starts.  A backend without it leaves the write to exit, and the
+ * card's notify handler signals the same eventfd (virtio/net.c).
+ */
+void machine_start_io(struct vm *vm)
+{
+	struct machine *m = vm->machine;
+	uint64_t notify = m->net_window + VIRTIO_MMIO_QUEUE_NOTIFY;
+	int err;
+
+	if (!m->tap[0])
+		return;
+	for (uint32_t q = 0; q < VIRTIO_NET_QUEUES && vm->hv->ioeventfd; q++)
+		hv_vm_check(vm, vm->hv->ioeventfd(&vm->hv_vm, notify,
+						  sizeof(uint32_t), q,
+						  m->net.kick_fd[q]));
+	if ((err = virtio_net_attach(&m->net, &m->io)) < 0)
+		die("virtio_net_attach: %s", strerror(-err));
+	if ((err = iothread_start(&m->io)) < 0)
+		die("iothread_start: %s", strerror(-err));
+}
+
+/* After the vCPU stopped, before guest RAM goes: the thread, the tap. */
+void machine_stop_io(struct vm *vm)
+{
+	struct machine *m = vm->machine;
+
+	if (!m->tap[0])
+		return;
+	iothread_exit(&m->io);
+	virtio_net_exit(&m->net);
+}
+/* book:end net_device */
 
 /*
  * The machine's devices, before KVM: nothing here touches it yet (the
@@ -213,13 +322,15 @@ void machine_create(struct vm *vm, uint64_t start_ns)
 	vm->machine = m;
 	legacy_devices(vm, m);
 	virtio_devices(vm, m);
+	if (vm->opts->net_text)
+		net_device(vm, m);
 }
 
 /* What the ACPI tables say this machine is: exactly what was created. */
 struct acpi_machine machine_acpi(const struct machine *m)
 {
 	return (struct acpi_machine){
-		.cpus = 1,
+		.cpus = m->vm->opts->cpus, /* APIC IDs 0..cpus-1: smp.c */
 		.virtio = m->windows,
 		.nr_virtio = m->nr_virtio,
 		.com1 = true,

@@ -128,7 +128,7 @@
 
 /*
  * The virtio-mmio devices, in this order: the console, then one disk per
- * --disk.  Device i has window i and GSI MACHINE_GSI_VIRTIO + i.
+ * --disk, then the network card (--net).  Device i has window i and GSI MACHINE_GSI_VIRTIO + i.
  */
 #define MACHINE_VIRTIO_CONSOLE 0
 #define MACHINE_DISKS_MAX      (MACHINE_VIRTIO_MAX - 1)
@@ -140,6 +140,7 @@
 #define EXIT_GUEST_RESET    4 /* reboot: the reset line, or a triple fault */
 #define EXIT_GUEST_PANICKED 5 /* pvpanic */
 
+#include <net/if.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -150,9 +151,11 @@
 #include "devices/i8042.h"
 #include "devices/pvpanic.h"
 #include "devices/serial_16550.h"
+#include "iothread.h"
 #include "irq.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
+#include "virtio/net.h"
 
 struct vm;
 
@@ -169,6 +172,10 @@ struct machine {
 	struct virtio_console console;
 	struct virtio_blk disks[MACHINE_DISKS_MAX];
 	unsigned int nr_disks;
+	struct virtio_net net; /* with --net: after the disks */
+	char tap[IF_NAMESIZE]; /* its tap; "": no --net */
+	uint64_t net_window;   /* its registers' guest-physical address */
+	struct iothread io;    /* serves the network card */
 	struct irq_line com1_irq, kbd_irq, virtio_irq[MACHINE_VIRTIO_MAX];
 	struct acpi_mmio_device windows[MACHINE_VIRTIO_MAX]; /* for ACPI */
 	unsigned int nr_virtio;
@@ -183,5 +190,7 @@ struct machine {
 void machine_create(struct vm *vm, uint64_t start_ns);
 struct acpi_machine machine_acpi(const struct machine *m);
 void machine_start_input(struct vm *vm);
+void machine_start_io(struct vm *vm);
+void machine_stop_io(struct vm *vm);
 
 #endif

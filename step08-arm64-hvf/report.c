@@ -23,11 +23,13 @@
  * Linux's report is written as things happen, each line flushed, so that
  * a VMM killed halfway leaves what it knew by then:
  *   kernel=RELEASE devices=LIST   at load (the release from the bzImage)
+ *   cpus=N                        and the vCPUs (--cpus)
  *   init_ms=N                     the boot timer's init mark, N ms after
  *   markK_ms=N                    the VMM started; other marks likewise
  * and when the guest stops: end=powered-off|reset|panicked|over-budget|
  * failed, status, last_exit, reset_by (what reset it), serial.* and
  * console.* (bytes each way), diskI.* (requests, statuses, bytes, flushes),
+ * net.* (with --net: the tap, packets and bytes each way, drops),
  * unclaimed (accesses no device decoded), exits.KVM_EXIT_*.
  *
  * Runs: userspace (the VMM), after the run loop.
@@ -224,8 +226,11 @@ void report_loaded(const struct vm *vm)
 
 	for (unsigned int i = 0; i < m->nr_disks && len < sizeof(list); i++)
 		len += snprintf(list + len, sizeof(list) - len, ",virtio-blk");
+	if (m->tap[0] && len < sizeof(list))
+		snprintf(list + len, sizeof(list) - len, ",virtio-net");
 	report_line(vm, "kernel=%s", m->release);
 	report_line(vm, "devices=%s", list);
+	report_line(vm, "cpus=%u", vm->opts->cpus);
 }
 
 /* The boot timer's mark, ns after the VMM started. */
@@ -325,6 +330,38 @@ static void report_disks(const struct vm *vm)
 	}
 }
 
+/*
+ * The network card (after the I/O thread stopped: nothing else writes
+ * its statistics): packets and bytes each way, headers excluded, and
+ * the packets dropped, for whatever reason (virtio/net.h names them).
+ */
+static void report_net(const struct vm *vm)
+{
+	const struct machine *m = vm->machine;
+	const struct virtio_net_stats *st = &m->net.stats;
+	unsigned long long dropped = st->tx_bad_header + st->tx_runts +
+				     st->tx_oversize + st->tx_errors +
+				     st->rx_bad_header + st->rx_too_big +
+				     st->rx_runts + st->rx_oversize;
+
+	if (!m->tap[0])
+		return;
+	report_line(vm, "net.tap=%s\nnet.tx_packets=%llu\nnet.tx_bytes=%llu",
+		    m->tap, (unsigned long long)st->tx_packets,
+		    (unsigned long long)st->tx_bytes);
+	report_line(vm,
+		    "net.rx_packets=%llu\nnet.rx_bytes=%llu\nnet.dropped=%llu",
+		    (unsigned long long)st->rx_packets,
+		    (unsigned long long)st->rx_bytes, dropped);
+	if (vm->opts->stats)
+		vmm_say("virtio-net: %llu packets (%llu bytes) out, %llu (%llu bytes) in, %llu dropped, %llu waited for buffers",
+			(unsigned long long)st->tx_packets,
+			(unsigned long long)st->tx_bytes,
+			(unsigned long long)st->rx_packets,
+			(unsigned long long)st->rx_bytes, dropped,
+			(unsigned long long)st->rx_waits);
+}
+
 /* --stats: how many accesses each device decoded, in bus order. */
 static void print_device_accesses(const struct vm *vm)
 {
@@ -372,6 +409,7 @@ int report_linux(struct vm *vm, enum run_end end)
 			    m->reset_by ? "i8042" : "triple-fault");
 	report_consoles(vm);
 	report_disks(vm);
+	report_net(vm);
 	report_line(vm, "unclaimed=%llu", (unsigned long long)vm->unclaimed);
 	for (uint32_t i = 0; i < EXIT_REASONS_COUNTED; i++)
 		if (vm->exits[i])

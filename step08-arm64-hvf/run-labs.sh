@@ -19,7 +19,7 @@ step=step08-arm64-hvf
 lab=../common/lab
 mkdir -p build
 "$lab/run-step" --step $step --log build/run-x86.log -- \
-	--needs kvm-userspace --cpus 2 --mem 1024 --timeout 600 build/lab/$step
+	--needs kvm-userspace --cpus 2 --mem 1024 --timeout 600 --load tun build/lab/$step
 if make --no-print-directory build/lab/step08-arm64 >build/arm64-build.log 2>&1; then
 	"$lab/run-step" --step $step --log build/run-arm64.log -- \
 		--needs kvm-arm64 --cpus 2 --mem 1024 --timeout 600 build/lab/step08-arm64

@@ -7,9 +7,10 @@
  * Runs: userspace (the VMM), from linux_run(): smp_create() on the main
  * thread, which is vCPU 0's (the BSP's); smp_run() starts a thread for
  * each of vCPUs 1..N-1, runs vCPU 0 itself, and joins the others.
- * Spec: Documentation/virt/kvm/api.rst: "KVM_CREATE_VCPU" (the vcpu_id
+ * Spec: hv.h (vcpu_create on the thread that runs it, vm_ready, run,
+ * kick); Documentation/virt/kvm/api.rst: "KVM_CREATE_VCPU" (the vcpu_id
  * is the APIC ID on x86; ioctls on a vCPU from the thread that created
- * it; KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS), "KVM_GET_MP_STATE"
+ * it), "KVM_GET_MP_STATE"
  * (KVM_MP_STATE_UNINITIALIZED: an AP that has not received INIT), "KVM_RUN"
  * (EINTR on a signal), "The kvm_run structure" (immediate_exit); SDM Vol.
  * 3A, "Multiple-Processor (MP) Initialization" (INIT-SIPI-SIPI).
@@ -27,30 +28,28 @@
  *
  * How the run ends.  Whichever vCPU's loop ends first (a device stopped
  * the VM, its time is up, it failed) calls vm_stop(), which kicks every
- * other vCPU: immediate_exit set in its kvm_run page, so that its next
- * KVM_RUN returns at once, then SIGUSR1 to its thread, so that a KVM_RUN
- * already under way returns EINTR.  Each loop then sees the VM stopped
+ * other vCPU: the backend's kick() (kvm-x86: immediate_exit set in its
+ * kvm_run page, so that its next KVM_RUN returns at once), then SIGUSR1
+ * to its thread, so that a KVM_RUN already under way returns EINTR.  Each loop then sees the VM stopped
  * and returns; smp_run() joins the threads.  A signal that ends the
  * process (SIGTERM, SIGKILL) ends every thread with it, as it ends one.
  *
  * Locks.  smp.lock protects the thread table: which vCPUs have a thread
- * and a kvm_run page a kick may touch.  It is a leaf: nothing else is
+ * and a vCPU a kick may touch.  It is a leaf: nothing else is
  * taken under it (pthread_kill is a system call).
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 
+#include "backends/kvm_x86.h"
 #include "boot/acpi.h"
 #include "budget.h"
 #include "console.h"
 #include "smp.h"
 #include "vcpu.h"
-#include "x86_cpu.h"
 
 #define SIG_VCPU_KICK SIGUSR1 /* out of KVM_RUN: the run is over */
 
@@ -58,11 +57,14 @@ _Static_assert(SMP_CPUS_MAX <= ACPI_CPUS_MAX,
 	       "the MADT lists every vCPU --cpus allows");
 
 struct smp_cpu {
-	struct vcpu cpu;   /* fd and run: 0 until its thread made them */
-	pthread_t thread;  /* valid once started */
-	bool started;	   /* it has a thread (under smp.lock) */
-	uint32_t mp_state; /* KVM_GET_MP_STATE before it first ran */
-	enum run_end end;  /* how its loop ended */
+	struct vcpu cpu;      /* hv and exit: vm's for vCPU 0, these below */
+	struct hyp_vcpu hv;   /* an AP's backend vCPU ... */
+	struct hyp_exit exit; /* ... and its last exit */
+	pthread_t thread;     /* valid once started */
+	bool started;	      /* it has a thread (under smp.lock) */
+	bool created;	      /* its vCPU exists: a kick may touch it (ditto) */
+	uint32_t mp_state;    /* KVM_GET_MP_STATE before it first ran */
+	enum run_end end;     /* how its loop ended */
 };
 
 struct smp {
@@ -70,7 +72,8 @@ struct smp {
 	struct smp_cpu *stopper;   /* whose thread stopped the VM (the lock) */
 	unsigned int count;	   /* --cpus */
 	pthread_mutex_t lock;	   /* the thread table (see the top) */
-	pthread_barrier_t created; /* all vCPUs exist before any runs */
+	pthread_barrier_t created; /* all vCPUs exist ... */
+	pthread_barrier_t ready;   /* ... and the VM is ready: they run */
 	struct smp_cpu cpus[];
 };
 
@@ -84,7 +87,7 @@ static void on_kick(int sig)
 
 /* book:begin smp_kick */
 /*
- * Every vCPU but the caller's out of KVM_RUN, now or at its next entry.
+ * Every vCPU but the caller's out of run(), now or at its next entry.
  * Called by vm_stop(), once, from whichever thread stopped the VM.
  */
 void smp_kick_all(struct vm *vm)
@@ -98,9 +101,8 @@ void smp_kick_all(struct vm *vm)
 	for (unsigned int i = 0; i < smp->count; i++) {
 		struct smp_cpu *c = &smp->cpus[i];
 
-		if (c->cpu.run)
-			__atomic_store_n(&c->cpu.run->immediate_exit, 1,
-					 __ATOMIC_SEQ_CST);
+		if (c->created)
+			vm->hv->kick(c->cpu.hv);
 		if (c->started && !pthread_equal(c->thread, pthread_self()))
 			pthread_kill(c->thread, SIG_VCPU_KICK);
 	}
@@ -108,46 +110,37 @@ void smp_kick_all(struct vm *vm)
 }
 /* book:end smp_kick */
 
-/*
- * How many vCPUs KVM allows in one VM: KVM_CAP_MAX_VCPUS, or, on kernels
- * that lack it, KVM_CAP_NR_VCPUS, or 4 when neither answers (api.rst).
- */
-static int kvm_max_vcpus(int kvm_fd)
-{
-	int max = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
-
-	if (max <= 0)
-		max = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
-	return max > 0 ? max : 4;
-}
-
 /* book:begin smp_create */
 /*
  * The table of vCPUs, vCPU 0 (already created on this thread, at Linux's
  * entry point) first; the kick's signal handler (no SA_RESTART: KVM_RUN
- * must return EINTR).  The APs are created by their own threads.
+ * must return EINTR).  The APs are created by their own threads.  How
+ * many vCPUs the hypervisor allows, the backend checked at vm_create.
  */
 void smp_create(struct vm *vm)
 {
 	unsigned int n = vm->opts->cpus;
 	struct sigaction sa = { .sa_handler = on_kick };
 	struct smp *smp;
-	int max = kvm_max_vcpus(vm->kvm_fd);
 
-	if (n > (unsigned int)max)
-		die("--cpus %u: KVM allows at most %d vCPUs in a VM (KVM_CAP_MAX_VCPUS)",
-		    n, max);
 	smp = calloc(1, sizeof(*smp) + n * sizeof(smp->cpus[0]));
 	if (!smp)
 		die_perror("calloc vCPUs");
 	smp->vm = vm;
 	smp->count = n;
-	for (unsigned int i = 0; i < n; i++)
-		smp->cpus[i].cpu = (struct vcpu){ .vm = vm, .id = i, .fd = -1 };
-	smp->cpus[0].cpu.fd = vm->vcpu_fd;
-	smp->cpus[0].cpu.run = vm->run;
+	for (unsigned int i = 0; i < n; i++) {
+		struct smp_cpu *c = &smp->cpus[i];
+
+		c->cpu = (struct vcpu){
+			.vm = vm, .id = i, .hv = &c->hv, .exit = &c->exit
+		};
+	}
+	smp->cpus[0].cpu.hv = &vm->vcpu;
+	smp->cpus[0].cpu.exit = &vm->exit;
+	smp->cpus[0].created = true;
 	if (pthread_mutex_init(&smp->lock, NULL) != 0 ||
-	    pthread_barrier_init(&smp->created, NULL, n) != 0)
+	    pthread_barrier_init(&smp->created, NULL, n) != 0 ||
+	    pthread_barrier_init(&smp->ready, NULL, n) != 0)
 		die("pthread: cannot set up the vCPU threads");
 	if (sigaction(SIG_VCPU_KICK, &sa, NULL) < 0)
 		die_perror("sigaction SIGUSR1");
@@ -156,37 +149,32 @@ void smp_create(struct vm *vm)
 /* book:end smp_create */
 
 /* Its KVM_MP_STATE_*: what KVM will do with it at the next KVM_RUN. */
-static uint32_t mp_state(int fd)
+static uint32_t mp_state(struct hyp_vcpu *vcpu)
 {
 	struct kvm_mp_state state;
 
-	if (ioctl(fd, KVM_GET_MP_STATE, &state) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(vcpu), KVM_GET_MP_STATE, &state) < 0)
 		die_perror("KVM_GET_MP_STATE");
 	return state.mp_state;
 }
 
 /*
- * An AP's vCPU, made by the thread that will run it: KVM_CREATE_VCPU
- * with its APIC ID, its CPUID and MSRs (x86_cpu.c), then published in
- * the table for the kick.  Had the run already stopped (it cannot yet,
- * but the rule costs one line), it would not enter KVM_RUN at all.
+ * An AP's vCPU, made by the thread that will run it: the backend's
+ * vcpu_create with its index, which is its APIC ID (kvm-x86 gives it its
+ * CPUID and MSRs: x86_cpu.c), then published in the table for the kick.
+ * Had the run already stopped (it cannot yet, but the rule costs one
+ * line), it would not enter the guest at all.
  */
-static void ap_create(struct smp *smp, struct smp_cpu *c, unsigned int id)
+static void ap_create(struct smp *smp, struct smp_cpu *c)
 {
 	struct vm *vm = smp->vm;
-	struct vcpu cpu;
-	const char *failed;
-	int err;
 
-	vcpu_open(vm, &cpu, id);
-	err = x86_vcpu_setup(vm->kvm_fd, cpu.fd, id, smp->count, &failed);
-	if (err < 0)
-		die("vCPU %u: %s: %s", id, failed, strerror(-err));
-	c->mp_state = mp_state(cpu.fd);
+	vcpu_open(&c->cpu);
+	c->mp_state = mp_state(c->cpu.hv);
 	pthread_mutex_lock(&smp->lock);
-	c->cpu = cpu;
+	c->created = true;
 	if (vm_stopped(vm) != GUEST_RUNNING)
-		cpu.run->immediate_exit = 1;
+		vm->hv->kick(c->cpu.hv);
 	pthread_mutex_unlock(&smp->lock);
 }
 
@@ -197,16 +185,16 @@ static void *ap_thread(void *opaque)
 	struct smp_cpu *c = opaque;
 	struct smp *smp = c->cpu.vm->smp;
 
-	ap_create(smp, c, c->cpu.id);
+	ap_create(smp, c);
 	this_cpu = c;
-	budget_thread(c->cpu.run);
+	budget_thread(c->cpu.hv);
 	pthread_barrier_wait(&smp->created);
+	pthread_barrier_wait(&smp->ready);
 	c->end = vcpu_loop(&c->cpu);
 	vm_stop(smp->vm, c->end);
 	return NULL;
 }
 /* book:end ap_thread */
-
 static const char *mp_state_name(uint32_t state)
 {
 	switch (state) {
@@ -257,8 +245,8 @@ static void say_vcpus(const struct smp *smp)
  * Run every vCPU until the VM stops: the APs on threads of their own,
  * created, set up and waiting (KVM_MP_STATE_UNINITIALIZED) before the BSP
  * runs; vCPU 0 here.  Returns how the run ended: the first reason any
- * vCPU or device gave.  vm->run is then the kvm_run page of the vCPU
- * that stopped the VM, whose exit_reason the report shows.
+ * vCPU or device gave.  vm->exit is then the last exit of the vCPU that
+ * stopped the VM, whose reason the report shows.
  */
 enum run_end smp_run(struct vm *vm)
 {
@@ -267,6 +255,8 @@ enum run_end smp_run(struct vm *vm)
 	this_cpu = &smp->cpus[0];
 	start_aps(smp);
 	pthread_barrier_wait(&smp->created);
+	hv_vm_check(vm, vm->hv->vm_ready(&vm->hv_vm)); /* every vCPU exists */
+	pthread_barrier_wait(&smp->ready);
 	for (unsigned int i = 1; i < smp->count; i++)
 		vmm_say("vCPU %u (APIC ID %u): %s, waiting in KVM_RUN for the guest's INIT and SIPI",
 			i, smp->cpus[i].cpu.id,
@@ -278,7 +268,7 @@ enum run_end smp_run(struct vm *vm)
 			die("pthread_join: vCPU %u", i);
 	say_vcpus(smp);
 	if (smp->stopper) /* the report's last_exit: the exit that ended it */
-		vm->run = smp->stopper->cpu.run;
+		vm->exit = *smp->stopper->cpu.exit;
 	return vm_stopped(vm);
 }
 /* book:end smp_run */

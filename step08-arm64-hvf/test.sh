@@ -10,13 +10,15 @@
 # Asserts the exact values in the console log of `make run`: the verdict;
 # step06's flat guests (what each VM printed, how the hostile guest's
 # attacks were answered, how the runaway guests were stopped, the parent
-# killed alone); Linux's four boots (how each ended and with which exit
+# killed alone); Linux's five boots (how each ended and with which exit
 # status, the VMM's reports, the checksums lab.sh compared, the error the
-# read-only disk gave, the data that survived SIGKILL).  Then, on this
+# read-only disk gave, the data that survived SIGKILL, the files moved
+# over virtio-net and a tap).  Then, on this
 # host: build/vmm with bad input, flat and Linux (it must refuse each
 # with exit status 2 and a message naming the problem, before it opens
-# /dev/kvm, so these checks need no KVM at all), and the bounded fuzz
-# pass over the virtio code (fuzz-smoke).
+# /dev/kvm, so these checks need no KVM at all), the bounded fuzz pass
+# over the virtio code (fuzz-smoke), and the bench harness's one short
+# round (bench-smoke: it boots a lab VM of its own).
 . "$(dirname "$0")/../tests/lib.sh"
 log=${1:?usage: test.sh LOGFILE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,6 +52,9 @@ blk=$(linux blk)
 hvc0=$(linux hvc0)
 kill9=$(linux kill9)
 panic=$(linux panic)
+smp=$(linux smp)
+budget=$(linux budget)
+netboot=$(linux net)
 # report NAME — NAME.report as lab.sh showed it, one line, space-separated.
 report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/p"; }
 
@@ -65,9 +70,13 @@ expect_eq "linux: the lab kernel's release, from the bzImage" "$(verdict_value "
 expect_match "init_ms: a number of milliseconds, measured by the VMM" "$(verdict_value "$x86log" init_ms)" '^[1-9][0-9]*$'
 expect_eq "init_ms: the serial boot's, from its report" "$(verdict_value "$x86log" init_ms)" \
 	"$(report blk | sed -n 's/.*init_ms=\([0-9]*\).*/\1/p')"
-expect_eq "devices" "$(verdict_value "$x86log" devices)" serial,virtio-console,virtio-blk
+expect_eq "devices" "$(verdict_value "$x86log" devices)" serial,virtio-console,virtio-blk,virtio-net
 expect_eq "blk" "$(verdict_value "$x86log" blk)" verified
 expect_eq "kill9" "$(verdict_value "$x86log" kill9)" verified
+expect_eq "cpus: the guest used two vCPUs" "$(verdict_value "$x86log" cpus)" 2
+expect_eq "net" "$(verdict_value "$x86log" net)" verified
+expect_match "x86: the half's verdict keys, in their order" "$(grep '^step08-arm64-hvf: FAIL reason=x86-half-only ' "$x86log" | tail -n 1)" \
+	'^step08-arm64-hvf: FAIL reason=x86-half-only arches=x86_64 linux=[^ ]+ init_ms=[0-9]+ devices=[^ ]+ blk=verified kill9=verified net=verified cpus=2 backends=kvm-x86 engine=[a-z-]+$'
 expect_match "engine is a name LAB_ENGINE accepts for a KVM step" "$(verdict_value "$x86log" engine)" \
 	'^(qemu-tcg|qemu-kvm|host-kvm)$'
 
@@ -230,7 +239,7 @@ expect_match "blk: --stats: the devices each exit went to" "$blk" \
 	'^vmm: device accesses: com1=[0-9]+ acpi sleep=2 pvpanic=1 boot timer=2 virtio-console=[0-9]+ virtio-blk=[0-9]+ virtio-blk=[0-9]+; no device: [0-9]+$'
 r=$(report blk)
 expect_match "blk: the report at load: the kernel and the devices made" "$r" \
-	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk,virtio-blk init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 last_exit=KVM_EXIT_IO "
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk,virtio-blk cpus=1 init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 last_exit=KVM_EXIT_IO "
 expect_match "blk: the line written to stdin reached COM1: 34 bytes and a newline" "$r" ' serial\.rx_bytes=35 '
 expect_match "blk: nothing through virtio-console (console=ttyS0)" "$r" ' console\.tx_bytes=0 console\.rx_bytes=0 '
 expect_match "blk: vda read-write, every request answered OK, flushed" "$r" \
@@ -271,7 +280,7 @@ expect_match "kill9: the VMM's memory measured while it ran" "$kill9" \
 	'^\(the vmm, 256 MiB guest: Rss [0-9]+ kB, of it guest RAM [0-9]+ kB: the VMM.s own [0-9]+ kB\)$'
 expect_match "kill9: killed: exit status 137" "$kill9" '^\(exit status 137\)$'
 expect_match "kill9: the report is what the VMM knew when it died, line by line" "$(report kill9)" \
-	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk init_ms=[0-9]+ mark3_ms=[0-9]+ mark2_ms=[0-9]+\$"
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk cpus=1 init_ms=[0-9]+ mark3_ms=[0-9]+ mark2_ms=[0-9]+\$"
 expect_no_match "kill9: no end= (the VMM never got to it)" "$(report kill9)" ' end='
 expect_match "kill9: kill9.txt on the image after SIGKILL has the sum of seq 1 30000" "$(sums kill9.txt)" \
 	'^([0-9a-f]{64}) \1$'
@@ -282,6 +291,74 @@ expect_match "panic: the guest's panic on its console" "$panic" \
 expect_match "panic: reported through pvpanic" "$panic" '^vmm: the guest panicked \(pvpanic\)$'
 expect_match "panic: exit status 5" "$panic" '^\(exit status 5\)$'
 expect_match "panic: the report" "$(report panic)" ' end=panicked status=5 last_exit=KVM_EXIT_IO '
+
+# --- Linux: one vCPU, the default ---------------------------------------------
+expect_match "blk: one vCPU: Linux brings up 1 CPU" "$blk" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] smp: Brought up 1 node, 1 CPU$'
+expect_no_match "blk: one vCPU: no AP waits for INIT and SIPI" "$blk" '^vmm: vCPU 1 '
+
+# --- Linux: 5. two vCPUs ------------------------------------------------------
+expect_match "smp: vCPU 1 is created waiting for INIT (KVM_MP_STATE_UNINITIALIZED)" "$smp" \
+	"^vmm: vCPU 1 \\(APIC ID 1\\): KVM_MP_STATE_UNINITIALIZED, waiting in KVM_RUN for the guest's INIT and SIPI\$"
+expect_match "smp: the MADT lists two local APICs: Linux allows 2 CPUs" "$smp" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] smpboot: Allowing 2 CPUs, 0 hotplug CPUs$'
+expect_match "smp: Linux starts the AP through the local APIC" "$smp" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] x86: Booting SMP configuration:$'
+expect_match "smp: Linux brings up 2 CPUs" "$smp" \
+	'^guest: \[ *[0-9]+\.[0-9]+\] smp: Brought up 1 node, 2 CPUs$'
+expect_match "smp: both CPUs online, from the guest's disk" "$smp" '^\(smp\.txt: online 0-1\)$'
+expect_match "smp: nproc says 2" "$smp" '^\(smp\.txt: nproc 2\)$'
+expect_match "smp: CPUID 0BH.0 on CPU 1: one thread a core, shift 0, type SMT, x2APIC ID 1" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.0 cpu1: 00000000 00000001 00000100 00000001\)$'
+expect_match "smp: CPUID 0BH.1 on CPU 1: two cores, shift 1, type core, x2APIC ID 1" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.1 cpu1: 00000001 00000002 00000201 00000001\)$'
+expect_match "smp: CPUID 0BH.2 on CPU 1: type 0, the end of the levels" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.2 cpu1: 00000000 00000000 00000002 00000001\)$'
+expect_match "smp: CPUID 0BH.1 on CPU 0: the same core level, x2APIC ID 0" "$smp" \
+	'^\(smp\.txt: cpuid 0BH\.1 cpu0: 00000001 00000002 00000201 00000000\)$'
+expect_match "smp: the job pinned to CPU 0 ran on CPU 0" "$smp" '^\(smp\.txt: job 0 ran on 0\)$'
+expect_match "smp: the job pinned to CPU 1 ran on CPU 1" "$smp" '^\(smp\.txt: job 1 ran on 1\)$'
+expect_match "smp: poweroff -f on one vCPU ends the VMM through ACPI S5" "$smp" \
+	'^vmm: the guest powered the machine off \(ACPI S5\)$'
+for v in 0 1; do
+	expect_match "smp: vCPU $v's thread joined, its exits counted" "$smp" \
+		"^vmm: vCPU $v \\(APIC ID $v\\): [1-9][0-9]* exits to the VMM\$"
+done
+expect_match "smp: exit status 0" "$smp" '^\(exit status 0\)$'
+expect_match "smp: the report: two vCPUs, powered off" "$(report smp)" \
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-blk cpus=2 init_ms=[0-9]+ mark3_ms=[0-9]+ end=powered-off status=0 "
+
+# --- Linux: 6. two vCPUs out of time ---------------------------------------------
+expect_match "budget: --timeout 2 stops the run on two vCPUs" "$budget" \
+	'^vmm: stopped the guest: it ran out of its time budget of 2 s \(--timeout\); it was here:$'
+for v in 0 1; do
+	expect_match "budget: vCPU $v's thread kicked out of KVM_RUN and joined" "$budget" \
+		"^vmm: vCPU $v \\(APIC ID $v\\): [0-9]+ exits to the VMM\$"
+done
+expect_match "budget: exit status 3" "$budget" '^\(exit status 3\)$'
+expect_match "budget: the report" "$(report budget)" ' cpus=2 .*end=over-budget status=3 '
+
+# --- Linux: 7. virtio-net on a tap ----------------------------------------------
+# The card's address when --net gives none: from the tap's name (vmtap0).
+mac=02:e3:a6:1a:95:7e
+expect_match "net: the VMM names the tap and the card's address" "$netboot" "^vmm: virtio-net on tap vmtap0, MAC $mac\$"
+expect_match "net: the guest's eth0 has that address, driven by virtio_net" "$netboot" \
+	"^guest: @@net:eth0 mac=$mac driver=virtio_net@@\$"
+expect_match "net: ten pings to the lab VM's end, ten answers" "$netboot" \
+	'^guest: @@net:ping transmitted=10 received=10@@$'
+expect_match "net: the guest sent its 8 MiB file" "$netboot" '^guest: @@net:sent size=8388608 sha256=[0-9a-f]{64}@@$'
+expect_match "net: the guest received 8 MiB" "$netboot" '^guest: @@net:received size=8388608 sha256=[0-9a-f]{64}@@$'
+expect_match "net: lab.sh compared both files" "$netboot" '^\(net=verified\)$'
+expect_match "net: reboot -f: exit status 4" "$netboot" '^\(exit status 4\)$'
+expect_match "net: --stats: the card's accesses (kicks went to ioeventfds)" "$netboot" \
+	'^vmm: device accesses: com1=[0-9]+ .*boot timer=2 virtio-console=[0-9]+ virtio-net=[1-9][0-9]*; no device: [0-9]+$'
+expect_match "net: --stats: the card's counts, nothing dropped" "$netboot" \
+	'^vmm: virtio-net: [0-9]+ packets \([0-9]+ bytes\) out, [0-9]+ \([0-9]+ bytes\) in, 0 dropped, [0-9]+ waited for buffers$'
+r=$(report net)
+expect_match "net: the report names the card" "$r" \
+	"^kernel=$release devices=serial,i8042,acpi-sleep,pvpanic,boot-timer,virtio-console,virtio-net cpus=1 init_ms=[0-9]+ "
+expect_match "net: the report: the tap, more than 8 MiB each way (8 MiB and the headers), nothing dropped" "$r" \
+	' net\.tap=vmtap0 net\.tx_packets=[0-9]+ net\.tx_bytes=(8[4-9][0-9]{5}|9[0-9]{6}|[1-9][0-9]{7,}) net\.rx_packets=[0-9]+ net\.rx_bytes=(8[4-9][0-9]{5}|9[0-9]{6}|[1-9][0-9]{7,}) net\.dropped=0 '
 
 # --- bad input, on this host, no KVM needed -------------------------------------
 vmm=$here/build/vmm
@@ -440,6 +517,57 @@ refused "a backend this VMM was not built with" \
 	"^vmm: --backend 'hvf-arm64': not one this VMM was built with\$" --backend hvf-arm64 "$tmp/hlt.bin"
 refused "an arm64 backend, for the x86 VMM" \
 	"^vmm: --backend 'kvm-arm64': not one this VMM was built with\$" --backend kvm-arm64 --kernel "$kernel"
+refused "--cpus 0" "^vmm: bad --cpus '0': out of range \(want 1\.\.255\)\$" --kernel "$kernel" --cpus 0
+refused "--cpus 256 (more APIC IDs than an xAPIC has)" "^vmm: bad --cpus '256': out of range \(want 1\.\.255\)\$" \
+	--kernel "$kernel" --cpus 256
+refused "--cpus two" "^vmm: bad --cpus 'two': not a number " --kernel "$kernel" --cpus two
+refused "--cpus -1" "^vmm: bad --cpus '-1': not a number " --kernel "$kernel" --cpus -1
+refused "--cpus 02 (a leading zero)" "^vmm: bad --cpus '02': a leading zero, which C reads as octal \(want 1\.\.255\)\$" \
+	--kernel "$kernel" --cpus 02
+refused "--cpus without --kernel" "^vmm: option '--cpus' boots Linux: it needs --kernel\$" --cpus 2 "$tmp/hlt.bin"
+refused "--cpus without a value" "^vmm: option '--cpus' needs a value\$" --kernel "$kernel" --cpus
+
+# --net: each bad value named, before anything is opened.
+refused "--net: not a tap" "^vmm: bad --net 'foo': 'foo': the only backend is a tap \\(tap or tap=NAME\\)\$" \
+	--kernel "$kernel" --net foo
+refused "--net: an interface name with '/'" \
+	"^vmm: bad --net 'tap=a/b': interface name 'a/b' holds '/' \\(not allowed: / : % and spaces\\)\$" \
+	--kernel "$kernel" --net tap=a/b
+refused "--net: an empty interface name" \
+	"^vmm: bad --net 'tap=': the interface name is empty \\(for a name the kernel chooses, say tap\\)\$" \
+	--kernel "$kernel" --net tap=
+refused "--net: an interface name of 16 characters (IFNAMSIZ 16, its NUL included)" \
+	"^vmm: bad --net 'tap=abcdefghijklmnop': interface name 'abcdefghijklmnop' is longer than 15 characters\$" \
+	--kernel "$kernel" --net tap=abcdefghijklmnop
+refused "--net: a multicast MAC" \
+	"^vmm: bad --net 'tap,mac=01:02:03:04:05:06': mac 01:02:03:04:05:06 is a multicast address, not a card's\$" \
+	--kernel "$kernel" --net tap,mac=01:02:03:04:05:06
+refused "--net: a MAC that is no address" \
+	"^vmm: bad --net 'tap,mac=zz': mac 'zz' is not six hexadecimal octets separated by ':'\$" \
+	--kernel "$kernel" --net tap,mac=zz
+refused "--net: offload neither on nor off" "^vmm: bad --net 'tap,offload=maybe': offload='maybe': on or off\$" \
+	--kernel "$kernel" --net tap,offload=maybe
+refused "--net: a setting twice" \
+	"^vmm: bad --net 'tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02': mac= is given twice\$" \
+	--kernel "$kernel" --net tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02
+refused "--net: an unknown setting" \
+	"^vmm: bad --net 'tap=x,color=red': unknown setting 'color=red' \\(known: mac=, offload=\\)\$" \
+	--kernel "$kernel" --net tap=x,color=red
+refused "--net: an escape sequence in the value, escaped" "^vmm: bad --net '\\\\x1b\\[2J\\\\x0d': " \
+	--kernel "$kernel" --net "$esc"
+refused "--net twice" "^vmm: more than one --net: this machine has one network card\$" \
+	--kernel "$kernel" --net tap --net tap=x
+refused "--net without --kernel" "^vmm: option '--net' boots Linux: it needs --kernel\$" --net tap "$tmp/hlt.bin"
+for i in 1 2 3 4 5 6 7; do truncate -s 1M "$tmp/d$i.img"; done
+refused "--net and seven disks: no window left" \
+	"^vmm: --net and 7 --disk: no virtio-mmio window is left for the network card \\(8 in all, one the console's\\)\$" \
+	--kernel "$kernel" --net tap --disk "$tmp/d1.img" --disk "$tmp/d2.img" --disk "$tmp/d3.img" \
+	--disk "$tmp/d4.img" --disk "$tmp/d5.img" --disk "$tmp/d6.img" --disk "$tmp/d7.img"
+# A tap needs CAP_NET_ADMIN: as someone without it (root has it).
+out=$($as_user "$tmp/vmm" --kernel "$tmp/kernel" --net tap=step07t0 2>&1)
+expect_status "--net: no right to a tap" $? 2
+expect_match "--net: no right to a tap: says so, and what it needs" "$out" \
+	"^vmm: --net 'tap=step07t0': (open /dev/net/tun|TUNSETIFF): (Permission denied|Operation not permitted) \\(a tap needs CAP_NET_ADMIN: run as root\\)\$"
 
 # --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------
 fuzz=$(make --no-print-directory -C "$here" fuzz-smoke 2>&1)
@@ -447,6 +575,16 @@ expect_status "make fuzz-smoke" $? 0
 printf '%s\n' "$fuzz" | grep '^fuzz_virtio: '
 expect_match "fuzz-smoke: every run done, nothing crashed (ASan, UBSan)" "$fuzz" \
 	'^fuzz_virtio: runs=20000 seconds=[0-9]+ cov=[0-9]+ ft=[0-9]+ corpus=[0-9]+ crashes=0$'
+
+# --- the bench harness: one short round in a lab VM of its own ------------------
+bench=$(make --no-print-directory -C "$here" bench-smoke 2>&1)
+st=$?
+expect_status "make bench-smoke" $st 0
+expect_match "bench-smoke: every check of the harness passed" "$bench" '^17 passed, 0 failed$'
+if [ $st -ne 0 ]; then # what failed, and the lab round's own last words
+	printf '%s\n' "$bench" | grep -v '^ok - ' | sed 's/^/  bench-smoke: /'
+	tail -n 15 "$here/build/bench/smoke.out" 2>/dev/null | sed 's/^/  smoke.out: /'
+fi
 
 out=$("$vmm" --help)
 expect_status "--help" $? 0
@@ -457,6 +595,8 @@ expect_match "--help shows the usage" "$out" \
 expect_match "--help shows Linux's usage" "$out" \
 	'^       vmm --kernel BZIMAGE \[--initrd FILE\] \[--cmdline STR\] \[--mem SIZE\]$'
 expect_match "--help documents --disk" "$out" '^  --disk FILE\[,ro\]  a virtio-blk disk on FILE'
+expect_match "--help documents --cpus and its limit" "$out" '^  --cpus N        vCPUs, one thread each \(1 to 255; default 1\); the$'
+expect_match "--help documents --net" "$out" '^  --net tap\[=NAME\]\[,mac=MAC\]\[,offload=off\]  a virtio-net card on a$'
 expect_match "--help documents Linux's exit statuses" "$out" \
 	'^Linux: 0 the guest powered the machine off \(ACPI S5\); 4 it reset$'
 

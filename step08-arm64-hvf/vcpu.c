@@ -5,7 +5,8 @@
  * backend's run() in a loop, every exit by kind, until the guest stops or
  * its time is up.
  *
- * Runs: userspace (the VMM).
+ * Runs: userspace (the VMM); a vCPU's calls on the thread that created
+ * it (Linux's vCPUs other than 0: smp.c's threads).
  * Spec: hv.h; Documentation/virt/kvm/api.rst: "KVM_GET_SREGS/KVM_SET_SREGS",
  * "KVM_GET_REGS/KVM_SET_REGS", "The kvm_run structure"; Documentation/arch/x86/boot.rst, "64-bit Boot
  * Protocol".
@@ -28,15 +29,37 @@
 #define RESET_RIP	  0xfff0
 
 /* book:begin vcpu_create */
+/* A backend's error on this vCPU: the call it names, and why. */
+void vcpu_check(const struct vcpu *cpu, int err)
+{
+	if (err < 0 && cpu->id)
+		die("vCPU %u: %s: %s", cpu->id, cpu->hv->err_call,
+		    strerror(-err));
+	if (err < 0)
+		die("%s: %s", cpu->hv->err_call, strerror(-err));
+}
+
 /*
- * The vCPU, made by the backend: for kvm-x86 a file descriptor with its
- * kvm_run page, and the CPUID KVM supports (for Linux, the CPU x86_cpu.c
- * makes of it).
+ * The vCPU, made by the backend on this thread: for kvm-x86 a file
+ * descriptor with its kvm_run page, and the CPUID KVM supports (for
+ * Linux, the CPU x86_cpu.c makes of it: its APIC ID, which is the
+ * vCPU's index, the hypervisor bit, the MSRs firmware leaves set, the
+ * LAPIC's LINT pins wired).  The CPU Linux boots on (the BSP) is index
+ * 0, KVM's default boot CPU.
  */
+void vcpu_open(struct vcpu *cpu)
+{
+	struct vm *vm = cpu->vm;
+
+	vcpu_check(cpu, vm->hv->vcpu_create(&vm->hv_vm, cpu->hv, cpu->id));
+}
+
+/* vCPU 0, the only one of a flat guest and Linux's BSP. */
 void vcpu_create(struct vm *vm)
 {
-	hv_vcpu_check(vm, vm->hv->vcpu_create(&vm->hv_vm, &vm->vcpu, 0));
-	hv_vm_check(vm, vm->hv->vm_ready(&vm->hv_vm));
+	struct vcpu cpu = { .vm = vm, .hv = &vm->vcpu, .exit = &vm->exit };
+
+	vcpu_open(&cpu);
 }
 /* book:end vcpu_create */
 
@@ -88,14 +111,15 @@ void vcpu_setup_linux(struct vm *vm, uint64_t entry, uint64_t boot_params)
 }
 /* book:end vcpu_setup_linux */
 
-void vcpu_dump(struct vm *vm)
+/* The registers of a vCPU (called on its own thread). */
+static void dump_regs(struct hyp_vcpu *vcpu)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_GET_REGS, &r) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(vcpu), KVM_GET_REGS, &r) < 0)
 		die_perror("KVM_GET_REGS");
-	if (ioctl(kvm_x86_vcpu_fd(&vm->vcpu), KVM_GET_SREGS, &s) < 0)
+	if (ioctl(kvm_x86_vcpu_fd(vcpu), KVM_GET_SREGS, &s) < 0)
 		die_perror("KVM_GET_SREGS");
 	vmm_say("  rip %016llx  rsp %016llx  rflags %08llx", r.rip, r.rsp,
 		r.rflags);
@@ -110,6 +134,11 @@ void vcpu_dump(struct vm *vm)
 		vmm_say("  (this is the reset state: on AMD, KVM re-initializes the vCPU after a shutdown)");
 }
 
+void vcpu_dump(struct vm *vm)
+{
+	dump_regs(&vm->vcpu);
+}
+
 static enum cpu_vendor host_vendor(void)
 {
 	unsigned int max, regs[CPUID_VENDOR_LEN / sizeof(unsigned int)];
@@ -121,9 +150,9 @@ static enum cpu_vendor host_vendor(void)
 
 /* book:begin failure */
 /* The guest stopped in a way it cannot continue from: say how, and where. */
-static void report_failure(struct vm *vm)
+static void report_failure(struct vcpu *cpu)
 {
-	struct kvm_run *run = kvm_x86_run_page(&vm->vcpu);
+	struct kvm_run *run = kvm_x86_run_page(cpu->hv);
 	uint64_t reason = run->fail_entry.hardware_entry_failure_reason;
 
 	switch (run->exit_reason) {
@@ -146,31 +175,61 @@ static void report_failure(struct vm *vm)
 			kvm_exit_name(run->exit_reason));
 		break;
 	}
-	vcpu_dump(vm);
+	if (cpu->id)
+		vmm_say("  (on vCPU %u)", cpu->id);
+	dump_regs(cpu->hv);
 }
 /* book:end failure */
 
+/*
+ * run() returned HYP_EXIT_INTERRUPTED: a signal (the budget's alarm, or a
+ * kick: the run is over if either ended it, GUEST_RUNNING if not), or,
+ * on kvm-x86, an AP whose INIT has come (run it again).
+ */
+static enum run_end run_interrupted(struct vm *vm)
+{
+	if (budget_spent())
+		return GUEST_OVER_BUDGET;
+	return vm_stopped(vm);
+}
+
+/* This vCPU's count is its thread's own; the VM's, every thread's. */
+static void count_exit(struct vcpu *cpu)
+{
+	uint32_t reason = cpu->exit->reason;
+
+	cpu->exits++;
+	if (reason < EXIT_REASONS_COUNTED)
+		__atomic_fetch_add(&cpu->vm->exits[reason], 1,
+				   __ATOMIC_RELAXED);
+}
+
 /* book:begin run_loop */
 /*
- * Run the vCPU until the guest halts, calls EXIT, stops in a way it cannot
- * continue from (GUEST_FAILED, after saying why), runs out of time, or a
- * device ends the run (Linux: power off, reset, panic).  With the irqchip
- * in the hypervisor (Linux), HLT never comes here: it waits for the next
- * interrupt itself; and a triple fault is what resets a PC.
+ * Run one vCPU until the guest halts, calls EXIT, stops in a way it
+ * cannot continue from (GUEST_FAILED, after saying why), runs out of
+ * time, or the run is stopped: by a device (Linux: power off, reset,
+ * panic) or by another vCPU, which kicks this one out of run()
+ * (HYP_EXIT_INTERRUPTED; smp.c).  With the irqchip in the hypervisor
+ * (Linux), HLT never comes here: it waits for the next interrupt itself;
+ * an AP waits there for its INIT and SIPI too; and a triple fault is
+ * what resets a PC.  Called on the vCPU's own thread.
  */
-enum run_end vcpu_run(struct vm *vm)
+enum run_end vcpu_loop(struct vcpu *cpu)
 {
-	struct hyp_exit *exit = &vm->exit;
+	struct hyp_exit *exit = cpu->exit;
+	struct vm *vm = cpu->vm;
 
 	for (;;) {
-		hv_vcpu_check(vm, vm->hv->run(&vm->vcpu, exit));
+		vcpu_check(cpu, vm->hv->run(cpu->hv, exit));
 		if (exit->kind == HYP_EXIT_INTERRUPTED) {
-			if (budget_spent())
-				return GUEST_OVER_BUDGET;
+			enum run_end end = run_interrupted(vm);
+
+			if (end != GUEST_RUNNING)
+				return end;
 			continue;
 		}
-		if (exit->reason < EXIT_REASONS_COUNTED)
-			vm->exits[exit->reason]++;
+		count_exit(cpu);
 
 		switch (exit->kind) {
 		case HYP_EXIT_PORT_IO:
@@ -185,17 +244,26 @@ enum run_end vcpu_run(struct vm *vm)
 			return GUEST_HALTED;
 		case HYP_EXIT_SHUTDOWN:
 			if (vm->machine) {
-				vmm_say("KVM_EXIT_SHUTDOWN: the guest triple-faulted, which resets a PC");
+				vmm_say("KVM_EXIT_SHUTDOWN on vCPU %u: the guest triple-faulted, which resets a PC",
+					cpu->id);
 				return GUEST_RESET;
 			}
 			/* a flat guest cannot continue from it: */
 			/* fall through */
 		default: /* KVM_EXIT_FAIL_ENTRY, _INTERNAL_ERROR, ... */
-			report_failure(vm);
+			report_failure(cpu);
 			return GUEST_FAILED;
 		}
-		if (vm->stop != GUEST_RUNNING)
-			return vm->stop;
+		if (vm_stopped(vm) != GUEST_RUNNING)
+			return vm_stopped(vm);
 	}
 }
 /* book:end run_loop */
+
+/* A flat guest's one vCPU. */
+enum run_end vcpu_run(struct vm *vm)
+{
+	struct vcpu cpu = { .vm = vm, .hv = &vm->vcpu, .exit = &vm->exit };
+
+	return vcpu_loop(&cpu);
+}

@@ -37,18 +37,27 @@ enum run_end {
 };
 
 struct machine; /* the devices Linux boots with (machine.h) */
+struct smp;	/* Linux's vCPUs (smp.c) */
 
 struct vm {
 	const struct options *opts; /* what the command line asked for */
 	const struct hyp_ops *hv;   /* the backend (--backend) */
 	struct hyp_vm hv_vm;	    /* the VM it made */
-	struct hyp_vcpu vcpu;	    /* its vCPU */
-	struct hyp_exit exit;	    /* why run() returned last */
+	struct hyp_vcpu vcpu;	    /* vCPU 0: a flat guest's, Linux's BSP */
+	struct hyp_exit exit;	    /* why run() returned last (after Linux's
+				       run: on the vCPU that stopped it) */
 	struct guest_mem mem;	    /* guest-physical 0 is mem.base[0] */
 	struct bus pio, mmio;	    /* the devices: port and MMIO ranges */
 	struct machine *machine;    /* Linux's devices; NULL: a flat guest */
-	enum run_end stop;	    /* a device ended the run, and how */
-	uint64_t unclaimed;	    /* accesses no device decoded */
+	struct smp *smp;	    /* Linux's vCPUs and their threads */
+	/*
+	 * Written by every vCPU thread, so only through atomics: stop by
+	 * vm_stop() (compare-and-swap: the first reason wins), the counters
+	 * by relaxed increments (read after the threads are joined).
+	 */
+	enum run_end stop;  /* a device or a vCPU ended the run, and how */
+	bool stopping;	    /* the run is ending: stop set, or the alarm */
+	uint64_t unclaimed; /* accesses no device decoded */
 	uint64_t exits[EXIT_REASONS_COUNTED]; /* how many of each reason */
 	bool mmio_seen;	     /* the guest wrote GUEST_MMIO_RESULT ... */
 	uint64_t mmio_value; /* ... this value */
@@ -65,6 +74,7 @@ void hv_vcpu_check(struct vm *vm, int err);
 void vm_create(struct vm *vm);
 void vm_irq_line_init(struct vm *vm, struct irq_line *line, unsigned int gsi);
 void vm_stop(struct vm *vm, enum run_end why);
+enum run_end vm_stopped(struct vm *vm);
 int vm_run(struct vm *vm, FILE *report);
 
 #endif

@@ -11,7 +11,7 @@
  *   vmm [--mode real|protected|long] [--mem SIZE] [--vms N] [--stats]
  *       [--timeout SECS] [--report FILE] IMAGE
  *   vmm --kernel BZIMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]
- *       [--disk FILE[,ro]]... [--console serial|virtio] [--raw] [--stats]
+ *       [--disk FILE[,ro]]... [--console serial|virtio] [--raw] [--cpus N] [--stats]
  *       [--timeout SECS] [--report FILE]
  *
  * main() reads in the order every KVM VMM does its work: the options, then

@@ -6,10 +6,11 @@
  * the pure builders; the ioctls need /dev/kvm).
  *
  * Spec: Intel SDM Vol. 2A, "CPUID" (leaf 01H: EBX[31:24] initial APIC ID,
- * EBX[23:16] logical processors, ECX[24] TSC-deadline, ECX[31] "not
- * used", which hypervisors set; Documentation/virt/kvm/x86/cpuid.rst:
- * KVM's leaves 0x40000000+ are found through it); leaves 0BH and
- * 1FH: EDX is the x2APIC ID); AMD APM Vol. 3, "CPUID Fn8000_001E" (EAX is
+ * EBX[23:16] addressable IDs for logical processors in the package,
+ * ECX[24] TSC-deadline, ECX[31] "not used", which hypervisors set;
+ * Documentation/virt/kvm/x86/cpuid.rst: KVM's leaves 0x40000000+ are
+ * found through it; leaves 0BH and 1FH: EDX is the x2APIC ID;
+ * api.rst, "CPU topology"); AMD APM Vol. 3, "CPUID Fn8000_001E" (EAX is
  * the extended APIC ID); SDM Vol. 3A, "Local Vector Table" (LINT0, LINT1,
  * delivery modes ExtINT and NMI), "MTRRdefType Register", Vol. 4
  * "Model-Specific Registers"; Documentation/virt/kvm/api.rst
@@ -38,6 +39,18 @@
 #define CPUID_1_EBX_ID_MASK	  0xffu
 #define CPUID_1_ECX_TSC_DEADLINE  (1u << 24)
 #define CPUID_1_ECX_HYPERVISOR	  (1u << 31)
+/*
+ * Leaves 0BH and 1FH: sub-leaf n describes topology level n, from the
+ * innermost; the first sub-leaf of type 0 ends the list.
+ */
+#define CPUID_TOPOLOGY_SMT	    0 /* sub-leaf 0: threads of a core */
+#define CPUID_TOPOLOGY_CORE	    1 /* sub-leaf 1: cores of a package */
+#define CPUID_TOPOLOGY_END	    2 /* sub-leaf 2: type 0, no more levels */
+#define CPUID_TOPOLOGY_SUBLEAVES    3 /* the sub-leaves the VMM writes */
+#define CPUID_TOPOLOGY_TYPE_SHIFT   8 /* ECX[15:8]: the level's type */
+#define CPUID_TOPOLOGY_TYPE_INVALID 0 /* Linux: INVALID_TYPE */
+#define CPUID_TOPOLOGY_TYPE_SMT	    1
+#define CPUID_TOPOLOGY_TYPE_CORE    2
 
 /*
  * KVM_GET_SUPPORTED_CPUID: room for this many leaves at first, doubled on
@@ -100,43 +113,152 @@ static void set_field(uint32_t *reg, unsigned int shift, uint32_t value)
 	       (value & CPUID_1_EBX_ID_MASK) << shift;
 }
 
+/* The bits an ID needs to tell n things apart: ceil(log2(n)). */
+static uint32_t id_bits(uint32_t n)
+{
+	uint32_t bits = 0;
+
+	while ((1ull << bits) < n)
+		bits++;
+	return bits;
+}
+
+/* book:begin cpuid_topology */
+/*
+ * Sub-leaf `level` of leaf 0BH or 1FH, "Extended Topology Enumeration",
+ * for a package of vcpu_count cores with one thread each: level 0 (SMT)
+ * has one logical processor and shifts the x2APIC ID by 0 bits, level 1
+ * (core) has vcpu_count and shifts by the bits they need, level 2 ends
+ * the list (type 0).  Every sub-leaf's EDX is this vCPU's x2APIC ID, and
+ * each is flagged KVM_CPUID_FLAG_SIGNIFCANT_INDEX: KVM looks it up by
+ * leaf and sub-leaf.
+ */
+static struct kvm_cpuid_entry2 cpuid_topology(uint32_t function, uint32_t level,
+					      uint32_t apic_id,
+					      uint32_t vcpu_count)
+{
+	struct kvm_cpuid_entry2 e = {
+		.function = function,
+		.index = level,
+		.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		.ecx = level, /* ECX[7:0]: the sub-leaf asked for */
+		.edx = apic_id,
+	};
+
+	switch (level) {
+	case CPUID_TOPOLOGY_SMT:
+		e.ebx = 1;
+		e.ecx |= CPUID_TOPOLOGY_TYPE_SMT << CPUID_TOPOLOGY_TYPE_SHIFT;
+		break;
+	case CPUID_TOPOLOGY_CORE:
+		e.eax = id_bits(vcpu_count);
+		e.ebx = vcpu_count;
+		e.ecx |= CPUID_TOPOLOGY_TYPE_CORE << CPUID_TOPOLOGY_TYPE_SHIFT;
+		break;
+	default:
+		e.ecx |= CPUID_TOPOLOGY_TYPE_INVALID
+			 << CPUID_TOPOLOGY_TYPE_SHIFT;
+		break;
+	}
+	return e;
+}
+/* book:end cpuid_topology */
+
+static bool is_topology_leaf(uint32_t function)
+{
+	return function == CPUID_LEAF_TOPOLOGY ||
+	       function == CPUID_LEAF_TOPOLOGY_V2;
+}
+
+/* Does the list hold any sub-leaf of this leaf? */
+static bool cpuid_has_leaf(const struct kvm_cpuid2 *cpuid, uint32_t function)
+{
+	for (uint32_t i = 0; i < cpuid->nent; i++)
+		if (cpuid->entries[i].function == function)
+			return true;
+	return false;
+}
+
+/* Sub-leaves 0 to 2 of a topology leaf, after the list's last entry. */
+static void add_topology(struct kvm_cpuid2 *cpuid, uint32_t function,
+			 uint32_t apic_id, uint32_t vcpu_count)
+{
+	for (uint32_t level = 0; level < CPUID_TOPOLOGY_SUBLEAVES; level++)
+		cpuid->entries[cpuid->nent++] =
+			cpuid_topology(function, level, apic_id, vcpu_count);
+}
+
+/* book:begin cpuid_leaf_for_vcpu */
+/*
+ * Leaf 01H and AMD's 0x8000001E, as KVM listed them, for this vCPU: its
+ * APIC ID where each keeps one; leaf 01H counts the VM's logical
+ * processors and sets the hypervisor bit (KVM's list describes the
+ * hardware and leaves it clear; without it Linux never looks at KVM's
+ * leaves 0x40000000+ and boots "on bare hardware", without kvm-clock),
+ * and announces TSC-deadline mode when KVM's in-kernel local APIC has it
+ * (left out of the list too, by the lab's 6.1 and every KVM before
+ * commit 9be4ec35d668 of December 2024: it is emulated, not the host's).
+ */
+static void cpuid_leaf_for_vcpu(struct kvm_cpuid_entry2 *e, uint32_t apic_id,
+				uint32_t vcpu_count, bool tsc_deadline)
+{
+	switch (e->function) {
+	case CPUID_LEAF_FEATURES:
+		set_field(&e->ebx, CPUID_1_EBX_APIC_ID_SHIFT, apic_id);
+		set_field(&e->ebx, CPUID_1_EBX_LOGICAL_SHIFT, vcpu_count);
+		e->ecx |= CPUID_1_ECX_HYPERVISOR;
+		if (tsc_deadline)
+			e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+		break;
+	case CPUID_LEAF_AMD_EXT_APIC:
+		e->eax = apic_id;
+		break;
+	}
+}
+/* book:end cpuid_leaf_for_vcpu */
+
 /* book:begin cpuid_for_vcpu */
 /*
- * KVM's supported leaves describe the host: make them describe this
- * vCPU.  Its APIC ID goes where each leaf keeps one (leaf 01H EBX, the
- * x2APIC ID of every sub-leaf of 0BH and 1FH, AMD's extended APIC ID),
- * leaf 01H counts the VM's logical processors and sets the hypervisor bit
- * (KVM's list describes the hardware and leaves it clear; without it
- * Linux never looks at KVM's leaves 0x40000000+ and boots "on bare
- * hardware", without kvm-clock), and TSC-deadline mode is announced when
- * KVM's in-kernel local APIC has it (left out of the list too, by the
- * lab's 6.1 and every KVM before commit 9be4ec35d668 of December 2024:
- * it is emulated, not the host's).
+ * KVM's supported leaves describe the host: the list for this vCPU,
+ * newly allocated (the caller frees it), with the leaves that say who it
+ * is rewritten and the topology leaves built whole.  KVM since Linux 6.2
+ * (commit 45e966fcca03, in the stable kernels too: the lab's 6.1) lists
+ * sub-leaf 0 of 0BH and 1FH alone, zeroed (api.rst, "CPU topology"), and
+ * before it as many sub-leaves as the host has; so each of these leaves
+ * KVM lists is replaced by the three sub-leaves cpuid_topology builds.
+ * 1FH is added only where KVM lists it: the host's leaf 0 (whose EAX,
+ * the highest basic leaf, KVM passes on) then reaches 1FH; past that
+ * maximum a guest does not look.  Returns NULL with errno set: ENOMEM,
+ * or E2BIG past the entries KVM_SET_CPUID2 accepts.
  */
-void x86_cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, uint32_t apic_id,
-			uint32_t vcpu_count, bool tsc_deadline)
+struct kvm_cpuid2 *x86_cpuid_for_vcpu(const struct kvm_cpuid2 *supported,
+				      uint32_t apic_id, uint32_t vcpu_count,
+				      bool tsc_deadline)
 {
-	for (uint32_t i = 0; i < cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+	/* KVM's sub-leaves of 0BH and 1FH are dropped, 3 of each added. */
+	uint32_t room = supported->nent + 2 * CPUID_TOPOLOGY_SUBLEAVES;
+	struct kvm_cpuid2 *cpuid;
 
-		switch (e->function) {
-		case CPUID_LEAF_FEATURES:
-			set_field(&e->ebx, CPUID_1_EBX_APIC_ID_SHIFT, apic_id);
-			set_field(&e->ebx, CPUID_1_EBX_LOGICAL_SHIFT,
-				  vcpu_count);
-			e->ecx |= CPUID_1_ECX_HYPERVISOR;
-			if (tsc_deadline)
-				e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
-			break;
-		case CPUID_LEAF_TOPOLOGY:
-		case CPUID_LEAF_TOPOLOGY_V2:
-			e->edx = apic_id;
-			break;
-		case CPUID_LEAF_AMD_EXT_APIC:
-			e->eax = apic_id;
-			break;
+	cpuid = calloc(1, sizeof(*cpuid) + room * sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		return NULL;
+	for (uint32_t i = 0; i < supported->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &supported->entries[i];
+
+		if (!is_topology_leaf(e->function)) {
+			cpuid->entries[cpuid->nent] = *e;
+			cpuid_leaf_for_vcpu(&cpuid->entries[cpuid->nent++],
+					    apic_id, vcpu_count, tsc_deadline);
+		} else if (!cpuid_has_leaf(cpuid, e->function)) {
+			add_topology(cpuid, e->function, apic_id, vcpu_count);
 		}
 	}
+	if (cpuid->nent > CPUID_ENTRIES_MAX) {
+		free(cpuid);
+		errno = E2BIG;
+		return NULL;
+	}
+	return cpuid;
 }
 /* book:end cpuid_for_vcpu */
 
@@ -253,20 +375,27 @@ static int set_lapic_lints(int vcpu_fd, const char **failed)
 /*
  * CPUID, MSRs and LINT pins for vCPU apic_id of vcpu_count.  Needs the
  * in-kernel irqchip (KVM_CREATE_IRQCHIP) for the LAPIC.  Returns 0, or
- * -errno with *failed naming the ioctl (or the MSR) that failed.
+ * -errno with *failed naming the ioctl (or the MSR, or the CPUID list
+ * built for the vCPU) that failed.
  */
 int x86_vcpu_setup(int kvm_fd, int vcpu_fd, uint32_t apic_id,
 		   uint32_t vcpu_count, const char **failed)
 {
 	bool deadline = ioctl(kvm_fd, KVM_CHECK_EXTENSION,
 			      KVM_CAP_TSC_DEADLINE_TIMER) > 0;
-	struct kvm_cpuid2 *cpuid = x86_supported_cpuid(kvm_fd);
+	struct kvm_cpuid2 *supported = x86_supported_cpuid(kvm_fd);
+	struct kvm_cpuid2 *cpuid;
 	int err;
 
 	*failed = "KVM_GET_SUPPORTED_CPUID";
-	if (!cpuid)
+	if (!supported)
 		return -errno;
-	x86_cpuid_for_vcpu(cpuid, apic_id, vcpu_count, deadline);
+	cpuid = x86_cpuid_for_vcpu(supported, apic_id, vcpu_count, deadline);
+	err = cpuid ? 0 : -errno;
+	free(supported);
+	*failed = "the vCPU's CPUID list";
+	if (err)
+		return err;
 	*failed = "KVM_SET_CPUID2";
 	err = ioctl(vcpu_fd, KVM_SET_CPUID2, cpuid) < 0 ? -errno : 0;
 	free(cpuid);

@@ -27,8 +27,9 @@ struct x86_msr {
 };
 
 struct kvm_cpuid2 *x86_supported_cpuid(int kvm_fd);
-void x86_cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, uint32_t apic_id,
-			uint32_t vcpu_count, bool tsc_deadline);
+struct kvm_cpuid2 *x86_cpuid_for_vcpu(const struct kvm_cpuid2 *supported,
+				      uint32_t apic_id, uint32_t vcpu_count,
+				      bool tsc_deadline);
 const struct x86_msr *x86_boot_msrs(unsigned int *count);
 void x86_lapic_lint_setup(struct kvm_lapic_state *lapic);
 uint32_t x86_lapic_reg(const struct kvm_lapic_state *lapic, unsigned int reg);

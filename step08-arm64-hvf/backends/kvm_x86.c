@@ -80,6 +80,8 @@ static const struct kvm_cap irqchip_caps[] = {
 	  "KVM_CHECK_EXTENSION(KVM_CAP_SET_IDENTITY_MAP_ADDR)" },
 	{ KVM_CAP_IRQCHIP, "KVM_CHECK_EXTENSION(KVM_CAP_IRQCHIP)" },
 	{ KVM_CAP_PIT2, "KVM_CHECK_EXTENSION(KVM_CAP_PIT2)" },
+	{ KVM_CAP_IOEVENTFD, /* virtio-net's kicks */
+	  "KVM_CHECK_EXTENSION(KVM_CAP_IOEVENTFD)" },
 };
 
 static int require_caps(struct hyp_vm *vm, int kvm_fd,
@@ -115,6 +117,24 @@ static int kvm_open(struct hyp_vm *vm, struct kvm_x86_vm *k)
 	k->run_size = (size_t)size;
 	return require_caps(vm, k->kvm_fd, required_caps,
 			    ARRAY_SIZE(required_caps));
+}
+
+/*
+ * How many vCPUs KVM allows in one VM: KVM_CAP_MAX_VCPUS, or, on kernels
+ * that lack it, KVM_CAP_NR_VCPUS, or 4 when neither answers (api.rst).
+ */
+static int check_nr_vcpus(struct hyp_vm *vm, int kvm_fd, unsigned int n)
+{
+	int max = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (max <= 0)
+		max = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max <= 0)
+		max = 4;
+	if (n <= (unsigned int)max)
+		return 0;
+	vm->err_call = "KVM_CAP_MAX_VCPUS (KVM allows fewer vCPUs than asked)";
+	return -EINVAL;
 }
 /* book:end caps */
 
@@ -156,6 +176,8 @@ static int kvm_x86_vm_create(struct hyp_vm *vm, const struct hyp_config *cfg)
 	*k = (struct kvm_x86_vm){ .kvm_fd = -1, .vm_fd = -1, .cfg = *cfg };
 	vm->priv = k;
 	err = kvm_open(vm, k);
+	if (!err)
+		err = check_nr_vcpus(vm, k->kvm_fd, cfg->nr_vcpus);
 	if (err)
 		return err;
 	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
@@ -318,14 +340,16 @@ static int decode(struct hyp_vcpu *vcpu, struct kvm_x86_vcpu *v,
 /*
  * KVM_RUN until the guest needs us.  A signal, or immediate_exit set by
  * kick(), makes it return EINTR: HYP_EXIT_INTERRUPTED, with the reason
- * KVM_EXIT_INTR.
+ * KVM_EXIT_INTR.  So does EAGAIN, which an AP's first KVM_RUN returns
+ * once its INIT has come (KVM x86 asks to be called again, as kvmtool
+ * and Firecracker do).
  */
 static int kvm_x86_run(struct hyp_vcpu *vcpu, struct hyp_exit *exit)
 {
 	struct kvm_x86_vcpu *v = vcpu->priv;
 
 	if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-		if (errno != EINTR)
+		if (errno != EINTR && errno != EAGAIN)
 			return vcpu_fail(vcpu, "KVM_RUN");
 		*exit = (struct hyp_exit){ .kind = HYP_EXIT_INTERRUPTED,
 					   .reason = KVM_EXIT_INTR };

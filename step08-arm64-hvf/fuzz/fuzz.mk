@@ -1,6 +1,7 @@
 # step07-virtio/fuzz/fuzz.mk — the libFuzzer target of step07's virtio code:
 # a hostile driver, as bytes (fuzz_ops.h), against the virtio-mmio transport,
-# the split virtqueue, virtio-blk and virtio-console, under ASan and UBSan.
+# the split virtqueue, virtio-blk, virtio-console and virtio-net, under ASan
+# and UBSan.
 # The step's Makefile includes it:
 #
 #	include fuzz/fuzz.mk
@@ -27,7 +28,8 @@ FUZZ_CFLAGS     := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_SRCS       := $(wildcard $(FUZZ_DIR)/*.[ch] $(FUZZ_STEP)/virtio/*.[ch]) \
-	$(FUZZ_STEP)/guest_mem.c $(FUZZ_STEP)/guest_mem.h $(FUZZ_STEP)/irq.h
+	$(FUZZ_STEP)/guest_mem.c $(FUZZ_STEP)/guest_mem.h $(FUZZ_STEP)/irq.h \
+	$(FUZZ_STEP)/iothread.c $(FUZZ_STEP)/iothread.h
 
 .PHONY: fuzz fuzz-smoke fuzz-clean fuzz-coverage
 

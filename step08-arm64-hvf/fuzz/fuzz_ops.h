@@ -34,20 +34,30 @@ enum fz_op {
 	FZ_ACK,	       /* read InterruptStatus, acknowledge it */
 	FZ_RESET,      /* Status = 0 */
 	FZ_USED_EVENT, /* u16: the driver's used_event */
-	FZ_INPUT,      /* u8 len, len bytes: console input from the VMM */
+	FZ_INPUT,      /* u8 len, len bytes: console input from the VMM, or
+			  a message from virtio-net's tap, header included */
 	FZ_SELECT,     /* u8: the queue DESC, AVAIL... act on (mod 2) */
+	FZ_PACKET,     /* u16 len, u8 seed: a tap message of len bytes
+			  (FZ_PACKET_TOO_LONG: longer than any packet) */
 	FZ_OP_COUNT
 };
 
 /* The first byte: which device, and how. */
 #define FZ_DEV_CONSOLE 0x01 /* else virtio-blk */
 #define FZ_DEV_RO      0x02 /* virtio-blk on a read-only image */
+#define FZ_DEV_NET     0x04 /* virtio-net on a socketpair (before CONSOLE) */
+
+#define FZ_PACKET_TOO_LONG 0xffff
 
 /* FZ_INIT's feature choice. */
-#define FZ_F_INDIRECT	0x01
-#define FZ_F_EVENT_IDX	0x02
-#define FZ_F_DEVICE	0x04 /* the device's own: blk FLUSH, SEG_MAX, SIZE_MAX */
-#define FZ_F_RO		0x08 /* VIRTIO_BLK_F_RO (offered with FZ_DEV_RO) */
+#define FZ_F_INDIRECT  0x01
+#define FZ_F_EVENT_IDX 0x02
+#define FZ_F_DEVICE                                                            \
+	0x04 /* the device's own: blk FLUSH, SEG_MAX, SIZE_MAX;
+				net MAC */
+#define FZ_F_RO                                                                \
+	0x08		     /* VIRTIO_BLK_F_RO (offered with FZ_DEV_RO); net:
+				the checksum and TSO offloads */
 #define FZ_F_UNOFFERED	0x10 /* a feature no device offers */
 #define FZ_F_NO_VERSION 0x20 /* leave out VIRTIO_F_VERSION_1 */
 
@@ -56,14 +66,18 @@ enum fz_op {
 #define FZ_Q_MISALIGN	0x40 /* the descriptor table 8 bytes off */
 #define FZ_Q_BEYOND_RAM 0x80 /* the used ring 4 GiB up */
 
-/* FZ_REQUEST's layout choice. */
+/* FZ_REQUEST's layout choice.  For virtio-net: type picks the header
+ * (offload flags, GSO types), sector adds to the frame's length, size * 8
+ * is the frame's length (transmit) or each buffer's (receive). */
 #define FZ_L_ANY_LAYOUT	 0x01 /* header and data share a buffer */
 #define FZ_L_STATUS_RO	 0x02 /* the status buffer is device-readable */
 #define FZ_L_STATUS_ZERO 0x04 /* the status buffer has length 0 */
 #define FZ_L_INDIRECT	 0x08 /* everything in one indirect table */
 #define FZ_L_SHORT_HDR	 0x10 /* an 8-byte header */
-#define FZ_L_WILD_SECTOR 0x20 /* sector counted down from 2^64 */
-#define FZ_L_QUEUE_1	 0x40 /* console: the transmit queue */
+#define FZ_L_WILD_SECTOR                                                       \
+	0x20		  /* sector counted down from 2^64; net: a
+				 frame over VIRTIO_NET_PACKET_MAX */
+#define FZ_L_QUEUE_1 0x40 /* console, net: the transmit queue */
 
 /* Guest RAM of the target: queue i's rings at i * FZ_RING_STRIDE, then
  * the buffers REQUEST allocates, round-robin. */

@@ -2,12 +2,14 @@
  * fuzz_virtio.c - libFuzzer target: a hostile guest driver, written as a
  * byte string (fuzz_ops.h), against the virtio-mmio transport, the split
  * virtqueue and virtio-blk over a real (memory-backed) image, or
- * virtio-console.
+ * virtio-console, or virtio-net whose tap is a socketpair (the fuzzer
+ * holds the other end and sends it any message, header included).
  *
  * Runs: on the host, built with clang -fsanitize=fuzzer,address,undefined
  * (fuzz.mk).  Includes the units under test, as the unit tests do.
  * Spec: virtio 1.x, "Virtio Over MMIO", "Split Virtqueues", "Block
- * Device", "Console Device": the driver's side, misbehaving.
+ * Device", "Console Device", "Network Device": the driver's side,
+ * misbehaving.
  *
  * A bug is anything AddressSanitizer or UndefinedBehaviorSanitizer
  * reports (guest RAM is its own heap block, so a byte outside it is
@@ -17,19 +19,29 @@
  *   and set_level is called only when the level changes (irq.h);
  * - a queue that is ready and whole has returned every chain it took
  *   (our devices complete requests before the kick returns, so none may
- *   be lost: last_avail == used_idx).
+ *   be lost: last_avail == used_idx; virtio-net's receive side puts
+ *   back a buffer it took and did not fill);
+ * - virtio-net's waiting packet is one it could have read (a header and
+ *   an Ethernet header at least, no more than the largest packet).
+ *
+ * virtio-net runs without its I/O thread: the work happens when the
+ * fuzzer kicks, so that a run is the same every time.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "guest_mem.c"
+#include "iothread.c"
 #include "virtio/blk.c"
 #include "virtio/console.c"
 #include "virtio/mmio.c"
+#include "virtio/net.c"
 #include "virtio/queue.c"
 
 #include "fuzz/fuzz_ops.h"
@@ -37,6 +49,12 @@
 #define DISK_SECTORS	  64
 #define STATUS_INIT	  (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER)
 #define UNOFFERED_FEATURE 40
+#define FZ_BUFS		  24   /* the longest chain REQUEST builds */
+#define NET_BIG_SEG	  4096 /* one buffer, many times: a huge frame */
+#define NET_PEER_SNDBUF	  (4 * VIRTIO_NET_PACKET_MAX)
+#define NET_HEADERS	  8 /* net_tx_bufs' header choices */
+
+enum fz_device { FZ_BLK, FZ_CONSOLE, FZ_NET };
 
 struct fz {
 	const uint8_t *p; /* the rest of the input */
@@ -46,7 +64,7 @@ struct fz {
 	struct irq_line irq;
 	bool level;
 	struct virtio_mmio *t;
-	bool is_blk;
+	enum fz_device dev;
 	unsigned int cur; /* the queue DESC, AVAIL, ... act on */
 	uint32_t num;	  /* the queue size the driver chose */
 	uint16_t avail_idx[FZ_QUEUES];
@@ -56,6 +74,10 @@ struct fz {
 
 static struct virtio_blk blk;
 static struct virtio_console con;
+static struct virtio_net net;
+static int peer = -1; /* the fuzzer's end of virtio-net's "tap" */
+static const uint8_t net_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
+static uint8_t packet[2 * UINT16_MAX];
 static char disk_path[64];
 static uint64_t output_sum; /* console output, read so ASan checks it */
 
@@ -91,6 +113,17 @@ static void check_invariants(const struct fz *f)
 		    q->last_avail != q->used_idx)
 			__builtin_trap(); /* a chain taken and never returned */
 	}
+	if (f->dev == FZ_NET && net.rx_len != 0 &&
+	    (net.rx_len < VIRTIO_NET_HDR_SIZE + ETH_HLEN ||
+	     net.rx_len > VIRTIO_NET_HDR_SIZE + VIRTIO_NET_PACKET_MAX))
+		__builtin_trap();
+}
+
+/* What virtio-net sent, read so the socket never fills for good. */
+static void drain_peer(void)
+{
+	while (recv(peer, packet, sizeof(packet), MSG_DONTWAIT) > 0)
+		output_sum += packet[0];
 }
 
 static void mmio(struct fz *f, uint64_t offset, uint8_t *data, uint32_t len,
@@ -275,11 +308,15 @@ static uint64_t init_features(const struct fz *f, uint8_t choice)
 		features |= 1ULL << VIRTIO_RING_F_INDIRECT_DESC;
 	if (choice & FZ_F_EVENT_IDX)
 		features |= 1ULL << VIRTIO_RING_F_EVENT_IDX;
-	if ((choice & FZ_F_DEVICE) && f->is_blk)
+	if ((choice & FZ_F_DEVICE) && f->dev == FZ_BLK)
 		features |= (1ULL << VIRTIO_BLK_F_FLUSH) |
 			    (1ULL << VIRTIO_BLK_F_SEG_MAX) |
 			    (1ULL << VIRTIO_BLK_F_SIZE_MAX);
-	if ((choice & FZ_F_RO) && f->is_blk)
+	if ((choice & FZ_F_DEVICE) && f->dev == FZ_NET)
+		features |= 1ULL << VIRTIO_NET_F_MAC;
+	if ((choice & FZ_F_RO) && f->dev == FZ_NET)
+		features |= NET_OFFLOAD_FEATURES;
+	if ((choice & FZ_F_RO) && f->dev == FZ_BLK)
 		features |= 1ULL << VIRTIO_BLK_F_RO;
 	if (choice & FZ_F_UNOFFERED)
 		features |= 1ULL << UNOFFERED_FEATURE;
@@ -404,6 +441,85 @@ static unsigned int console_bufs(struct fz *f, const struct fz_req *r,
 	return n;
 }
 
+/* A virtio-net header as r->type says (flags and GSO type), with offsets
+ * from r's other fields: valid or not, as the fuzzer mutates them. */
+static struct virtio_net_hdr_v1 net_tx_header(const struct fz_req *r)
+{
+	static const uint8_t headers[NET_HEADERS][2] = {
+		{ 0, VIRTIO_NET_HDR_GSO_NONE },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE },
+		{ VIRTIO_NET_HDR_F_DATA_VALID, VIRTIO_NET_HDR_GSO_NONE },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4 },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6 },
+		{ 0, VIRTIO_NET_HDR_GSO_TCPV4 },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP },
+		{ VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		  VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN },
+	};
+	const uint8_t *h = headers[r->type % NET_HEADERS];
+
+	return (struct virtio_net_hdr_v1){
+		.flags = h[0],
+		.gso_type = h[1],
+		.hdr_len = htole16(r->sector * 4u),
+		.gso_size = htole16(r->size * 8u),
+		.csum_start = htole16(r->sector),
+		.csum_offset = htole16(r->type / NET_HEADERS),
+		.num_buffers = htole16(r->segments),
+	};
+}
+
+/* A virtio-net transmit chain: [header][frame], the header from
+ * net_tx_header(), short with FZ_L_SHORT_HDR, in one buffer with
+ * FZ_L_ANY_LAYOUT, or a frame too long for any packet (one buffer given
+ * many times); with FZ_L_STATUS_RO a writable buffer at the end, which
+ * must be ignored. */
+static unsigned int net_tx_bufs(struct fz *f, const struct fz_req *r,
+				struct fz_buf *bufs)
+{
+	uint32_t hdr_len = (r->layout & FZ_L_SHORT_HDR) ? 8 : 12;
+	uint32_t frame = r->size * 8u + r->sector;
+	struct virtio_net_hdr_v1 hdr = net_tx_header(r);
+	bool merge = r->layout & FZ_L_ANY_LAYOUT;
+	unsigned int n = 0;
+
+	bufs[n].len = hdr_len + (merge ? frame : 0);
+	bufs[n].gpa = heap_alloc(f, bufs[n].len);
+	bufs[n++].flags = 0;
+	memcpy(f->ram + bufs[0].gpa, &hdr, hdr_len);
+	if (r->layout & FZ_L_WILD_SECTOR) {
+		uint64_t seg = heap_alloc(f, NET_BIG_SEG);
+
+		for (uint32_t len = 0; len <= VIRTIO_NET_PACKET_MAX;
+		     len += NET_BIG_SEG)
+			bufs[n++] = (struct fz_buf){ seg, NET_BIG_SEG, 0 };
+	} else if (!merge && frame > 0) {
+		bufs[n++] = (struct fz_buf){ heap_alloc(f, frame), frame, 0 };
+	}
+	if (r->layout & FZ_L_STATUS_RO)
+		bufs[n++] = (struct fz_buf){ heap_alloc(f, 64), 64,
+					     VRING_DESC_F_WRITE };
+	return n;
+}
+
+/* virtio-net receive buffers: segments of size * 8 bytes, writable;
+ * with FZ_L_STATUS_RO the first one readable, which must be ignored. */
+static unsigned int net_bufs(struct fz *f, const struct fz_req *r,
+			     struct fz_buf *bufs)
+{
+	uint32_t len = r->size * 8u;
+	unsigned int n = r->segments % 9;
+
+	if (f->cur == VIRTIO_NET_TXQ)
+		return net_tx_bufs(f, r, bufs);
+	for (unsigned int i = 0; i < n; i++)
+		bufs[i] = (struct fz_buf){ heap_alloc(f, len), len,
+					   VRING_DESC_F_WRITE };
+	if (n && (r->layout & FZ_L_STATUS_RO))
+		bufs[0].flags = 0;
+	return n;
+}
+
 /* Chain n buffers from next_desc (or in one indirect table). */
 static uint16_t add_chain(struct fz *f, struct fz_buf *bufs, unsigned int n,
 			  bool indirect)
@@ -441,14 +557,19 @@ static uint16_t add_chain(struct fz *f, struct fz_buf *bufs, unsigned int n,
 static bool op_request(struct fz *f)
 {
 	struct fz_req r;
-	struct fz_buf bufs[16];
+	struct fz_buf bufs[FZ_BUFS];
 	unsigned int n;
 
 	if (!TAKE(f, r.type) || !TAKE(f, r.sector) || !TAKE(f, r.segments) ||
 	    !TAKE(f, r.size) || !TAKE(f, r.layout))
 		return false;
-	f->cur = (!f->is_blk && (r.layout & FZ_L_QUEUE_1)) ? 1 : 0;
-	n = f->is_blk ? blk_bufs(f, &r, bufs) : console_bufs(f, &r, bufs);
+	f->cur = (f->dev != FZ_BLK && (r.layout & FZ_L_QUEUE_1)) ? 1 : 0;
+	if (f->dev == FZ_BLK)
+		n = blk_bufs(f, &r, bufs);
+	else if (f->dev == FZ_CONSOLE)
+		n = console_bufs(f, &r, bufs);
+	else
+		n = net_bufs(f, &r, bufs);
 	if (n == 0)
 		return true;
 	put_avail(f, add_chain(f, bufs, n, r.layout & FZ_L_INDIRECT));
@@ -487,8 +608,32 @@ static bool op_input(struct fz *f)
 
 	if (!TAKE(f, len) || !take(f, bytes, len))
 		return false;
-	if (!f->is_blk)
+	if (f->dev == FZ_CONSOLE)
 		virtio_console_input(&con, bytes, len);
+	else if (f->dev == FZ_NET) /* len 0: reads as the tap closing */
+		send(peer, bytes, len, MSG_DONTWAIT);
+	return true;
+}
+
+/* A tap message: a zero header, then seed, seed + 1, ...; of len bytes,
+ * or (FZ_PACKET_TOO_LONG) one byte longer than any packet can be. */
+static bool op_packet(struct fz *f)
+{
+	uint16_t len16;
+	uint8_t seed;
+	size_t len;
+
+	if (!TAKE(f, len16) || !TAKE(f, seed))
+		return false;
+	if (f->dev != FZ_NET || len16 == 0)
+		return true;
+	len = len16 == FZ_PACKET_TOO_LONG
+		      ? VIRTIO_NET_HDR_SIZE + VIRTIO_NET_PACKET_MAX + 1
+		      : len16;
+	memset(packet, 0, VIRTIO_NET_HDR_SIZE);
+	for (size_t i = VIRTIO_NET_HDR_SIZE; i < len; i++)
+		packet[i] = (uint8_t)(seed + i);
+	send(peer, packet, len, MSG_DONTWAIT);
 	return true;
 }
 
@@ -519,6 +664,7 @@ static bool (*const ops[FZ_OP_COUNT])(struct fz *) = {
 	[FZ_USED_EVENT] = op_used_event,
 	[FZ_INPUT] = op_input,
 	[FZ_SELECT] = op_select,
+	[FZ_PACKET] = op_packet,
 };
 
 static void console_output(void *opaque, const uint8_t *buf, size_t len)
@@ -535,6 +681,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	signal(SIGPIPE, SIG_IGN);
 	if (fd < 0 || ftruncate(fd, DISK_SECTORS * BLK_SECTOR_SIZE)) {
 		perror("fuzz_virtio: memfd");
 		exit(1);
@@ -543,14 +690,33 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* virtio-net on one end of a fresh socketpair; the fuzzer has the other. */
+static bool start_net(struct fz *f)
+{
+	int sv[2], size = NET_PEER_SNDBUF;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return false;
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	peer = sv[1];
+	if (virtio_net_init(&net, sv[0], net_mac, true, &f->mem, &f->irq))
+		return false;
+	f->t = &net.mmio;
+	return true;
+}
+
 static bool start(struct fz *f, uint8_t device)
 {
 	f->ram = calloc(1, FZ_RAM_SIZE);
 	f->mem = (struct guest_mem){ f->ram, FZ_RAM_SIZE };
 	f->irq = (struct irq_line){ .set_level = set_level, .opaque = f };
 	f->heap = FZ_HEAP_ADDR;
-	f->is_blk = !(device & FZ_DEV_CONSOLE);
-	if (f->is_blk) {
+	f->dev = (device & FZ_DEV_NET)	     ? FZ_NET
+		 : (device & FZ_DEV_CONSOLE) ? FZ_CONSOLE
+					     : FZ_BLK;
+	if (f->dev == FZ_NET)
+		return start_net(f);
+	if (f->dev == FZ_BLK) {
 		if (virtio_blk_init(&blk, disk_path, device & FZ_DEV_RO,
 				    &f->mem, &f->irq))
 			return false;
@@ -564,6 +730,19 @@ static bool start(struct fz *f, uint8_t device)
 	return true;
 }
 
+static void stop(struct fz *f)
+{
+	if (f->dev == FZ_BLK) {
+		virtio_blk_exit(&blk);
+	} else if (f->dev == FZ_CONSOLE) {
+		virtio_console_exit(&con);
+	} else {
+		virtio_net_exit(&net);
+		close(peer);
+	}
+	free(f->ram);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { .p = data + 1, .n = size ? size - 1 : 0 };
@@ -573,12 +752,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!start(&f, data[0]))
 		abort();
-	while (TAKE(&f, op) && ops[op % FZ_OP_COUNT](&f))
+	while (TAKE(&f, op) && ops[op % FZ_OP_COUNT](&f)) {
 		check_invariants(&f);
-	if (f.is_blk)
-		virtio_blk_exit(&blk);
-	else
-		virtio_console_exit(&con);
-	free(f.ram);
+		if (f.dev == FZ_NET)
+			drain_peer();
+	}
+	stop(&f);
 	return 0;
 }

@@ -153,6 +153,105 @@ static void seeds_console(const char *dir)
 	write_seed(dir, "console", &s);
 }
 
+/* A tap message of len bytes (FZ_PACKET: u16 length, u8 seed). */
+static void packet(struct seed *s, uint16_t len, uint8_t seed)
+{
+	PUT(s, FZ_PACKET, (uint8_t)len, (uint8_t)(len >> 8), seed);
+}
+
+/* virtio-net header choices of fuzz_virtio.c's net_tx_bufs(); a type
+ * of choice + 8 * k puts k in csum_offset. */
+enum {
+	PLAIN,
+	NEEDS_CSUM,
+	DATA_VALID,
+	TSO4,
+	TSO6,
+	GSO_NO_CSUM,
+	GSO_UDP,
+	GSO_ECN
+};
+#define CSUM_AT(k) (8 * (k)) /* csum_offset k */
+
+/* virtio-net: buffers and packets both ways, with and without offloads. */
+static void seeds_net_traffic(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
+	PUT(&s, FZ_DEV_NET);
+	init(&s, 0, 8);
+	request(&s, 0, 0, 2, 190, 0); /* two receive buffers of 1520 */
+	packet(&s, 1000, 1);
+	packet(&s, 60, 2);
+	request(&s, 0, 0, 1, 190, 0); /* one more, and a kick: both in */
+	request(&s, PLAIN, 4, 1, 8, FZ_L_QUEUE_1);
+	request(&s, DATA_VALID, 0, 1, 100, FZ_L_QUEUE_1 | FZ_L_ANY_LAYOUT);
+	request(&s, PLAIN, 2, 1, 30, FZ_L_QUEUE_1 | FZ_L_INDIRECT);
+	PUT(&s, FZ_ACK);
+	PUT(&s, FZ_MMIO_READ, 0x00, 0x01, 1); /* the MAC's first octet */
+	write_seed(dir, "net-traffic", &s);
+
+	/* Offloads: TSO and checksums out, a GSO packet in, bad offsets. */
+	s.len = 0;
+	PUT(&s, FZ_DEV_NET);
+	init(&s, FZ_F_RO, 6);
+	request(&s, 0, 0, 2, 255, 0); /* receive buffers of 2040 */
+	request(&s, TSO4 + CSUM_AT(16), 34, 1, 250, FZ_L_QUEUE_1);
+	request(&s, TSO6 + CSUM_AT(16), 54, 1, 250, FZ_L_QUEUE_1);
+	request(&s, NEEDS_CSUM + CSUM_AT(6), 34, 1, 20, FZ_L_QUEUE_1);
+	request(&s, NEEDS_CSUM + CSUM_AT(31), 255, 1, 1, FZ_L_QUEUE_1);
+	request(&s, TSO4 + CSUM_AT(0), 200, 1, 1, FZ_L_QUEUE_1); /* hdr_len */
+	request(&s, GSO_UDP, 34, 1, 100, FZ_L_QUEUE_1);
+	request(&s, GSO_ECN + CSUM_AT(16), 34, 1, 100, FZ_L_QUEUE_1);
+	PUT(&s, FZ_INPUT, 30, 0x01, 0x01, 54, 0, 0xa8, 0x05, 34, 0, 16, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	PUT(&s, FZ_INPUT, 30, 0x01, 0x03, 74, 0, 0x94, 0x05, 54, 0, 16, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	request(&s, 0, 0, 1, 255, 0);
+	write_seed(dir, "net-offloads", &s);
+}
+
+/* virtio-net: every bad chain, and packets that wait. */
+static void seeds_net_hostile(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
+	PUT(&s, FZ_DEV_NET);
+	init(&s, 0, 6); /* 64 descriptors: room for the big frame */
+	request(&s, NEEDS_CSUM, 0, 1, 8, FZ_L_QUEUE_1);
+	request(&s, GSO_NO_CSUM, 0, 1, 8, FZ_L_QUEUE_1);
+	request(&s, GSO_ECN, 0, 1, 8, FZ_L_QUEUE_1);
+	request(&s, PLAIN, 5, 0, 0, FZ_L_QUEUE_1); /* a runt */
+	request(&s, PLAIN, 0, 1, 8, FZ_L_QUEUE_1 | FZ_L_WILD_SECTOR); /* big */
+	request(&s, PLAIN, 0, 1, 8, FZ_L_QUEUE_1 | FZ_L_STATUS_RO);
+	packet(&s, 3000, 3);		     /* larger than the buffer below */
+	PUT(&s, FZ_INPUT, 5, 0, 0, 0, 0, 0); /* a runt from the tap */
+	request(&s, 0, 0, 2, 190, FZ_L_STATUS_RO); /* readable first */
+	packet(&s, FZ_PACKET_TOO_LONG, 5);
+	request(&s, 0, 0, 1, 190, 0);
+	request(&s, PLAIN, 0, 1, 0, FZ_L_QUEUE_1 | FZ_L_SHORT_HDR); /* reset */
+	write_seed(dir, "net-hostile", &s);
+
+	s.len = 0;
+	PUT(&s, FZ_DEV_NET);
+	init(&s, 0, 4);
+	packet(&s, 200, 6);
+	request(&s, PLAIN, 0, 1, 8, FZ_L_QUEUE_1); /* no buffer: it waits */
+	PUT(&s, FZ_RESET);
+	init(&s, 0, 4);
+	request(&s, 0, 0, 1, 190, 0); /* now it goes */
+	PUT(&s, FZ_INPUT, 0);	      /* the tap closes */
+	request(&s, 0, 0, 1, 190, 0);
+	write_seed(dir, "net-waiting", &s);
+
+	s.len = 0;
+	PUT(&s, FZ_DEV_NET);
+	init(&s, 0, 4);
+	packet(&s, 100, 4);
+	request(&s, 0, 0, 1, 1, 0); /* 8 bytes: no room for a header */
+	write_seed(dir, "net-short-buffer", &s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -162,5 +261,7 @@ int main(int argc, char **argv)
 	seeds_blk(argv[1]);
 	seeds_raw(argv[1]);
 	seeds_console(argv[1]);
+	seeds_net_traffic(argv[1]);
+	seeds_net_hostile(argv[1]);
 	return 0;
 }

@@ -234,7 +234,8 @@ static void count_status(struct virtio_blk *blk, uint8_t status)
 		blk->stats.status_unsupp++;
 }
 
-/* The driver kicked the request queue: serve everything available. */
+/* The driver kicked the request queue: serve everything available,
+ * until there is no more or the run is ending (virtio_mmio_stopping). */
 static void blk_notify(void *dev, struct virtq *q, unsigned int index)
 {
 	struct virtio_blk *blk = dev;
@@ -243,7 +244,7 @@ static void blk_notify(void *dev, struct virtq *q, unsigned int index)
 	uint8_t status;
 
 	(void)index; /* one request queue */
-	while (virtq_pop(q, chain) > 0) {
+	while (!virtio_mmio_stopping(&blk->mmio) && virtq_pop(q, chain) > 0) {
 		if (chain->nr_writable == 0) {
 			virtq_set_broken(q, VIRTQ_ERR_FRAMING);
 			return;

@@ -42,7 +42,7 @@ static void console_transmit(struct virtio_console *con, struct virtq *q)
 {
 	struct virtq_chain *chain = &con->chain;
 
-	while (virtq_pop(q, chain) > 0) {
+	while (!virtio_mmio_stopping(&con->mmio) && virtq_pop(q, chain) > 0) {
 		for (unsigned int i = 0; i < chain->nr_readable; i++)
 			con->output(con->opaque, chain->iov[i].iov_base,
 				    chain->iov[i].iov_len);
@@ -75,7 +75,8 @@ static void console_deliver(struct virtio_console *con, struct virtq *q)
 	struct virtq_chain *chain = &con->chain;
 	size_t n;
 
-	while (con->input_len > 0 && virtq_pop(q, chain) > 0) {
+	while (con->input_len > 0 && !virtio_mmio_stopping(&con->mmio) &&
+	       virtq_pop(q, chain) > 0) {
 		n = input_to_chain(con, chain);
 		if (n == 0)
 			con->stats.rx_unusable++;

@@ -84,7 +84,32 @@ struct virtio_mmio {
 	bool line_level;	/* what we last told irq_set_level() */
 	enum virtq_error error; /* why DEVICE_NEEDS_RESET, if set */
 	struct virtio_mmio_stats stats;
+
+	/*
+	 * The VMM's "the run is ending" flag (NULL: never).  A device's
+	 * loop over a queue stops at the next chain once it is set: with
+	 * several vCPUs, one vCPU may keep a queue full while another
+	 * serves it, and that loop is the one place a guest could keep a
+	 * VMM thread from ever returning (see virtio_mmio_stopping()).
+	 */
+	const bool *stop;
 };
+
+/* book:begin stopping */
+/*
+ * Should a device's loop over a queue end now?  A notify serves every
+ * chain the driver made available, and looks again before it goes idle
+ * (virtq_pop): a vCPU that keeps publishing chains while another vCPU is
+ * in that loop keeps it going as long as it likes.  Nothing is lost if
+ * the loop goes on; but the VMM could never stop that thread, nor join
+ * it.  So the loop also ends when the run is ending: set by vm_stop()
+ * and by the time budget's alarm.
+ */
+static inline bool virtio_mmio_stopping(const struct virtio_mmio *t)
+{
+	return t->stop && __atomic_load_n(t->stop, __ATOMIC_RELAXED);
+}
+/* book:end stopping */
 
 int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_device_ops *ops,
 		     void *dev, const struct guest_mem *mem,

@@ -16,6 +16,7 @@
 #include "hv.c"
 #include "exit_names.c"
 #include "x86_cpu.c"
+#include "backends/kvm_eventfd.c"
 #include "backends/kvm_x86.c"
 #include "backends/list_linux_x86_64.c"
 
@@ -49,6 +50,18 @@ START_TEST(backend_list_and_lookup)
 	ck_assert_ptr_null(hyp_backend_find(""));
 	ck_assert_int_eq(kvm_x86_ops.arch, HYP_ARCH_X86_64);
 	ck_assert_ptr_null(kvm_x86_ops.forward_hypercalls);
+	ck_assert_ptr_eq(kvm_x86_ops.ioeventfd, kvm_x86_ioeventfd);
+}
+END_TEST
+
+/* KVM_IOEVENTFD's failure carries its name and errno up (a closed fd). */
+START_TEST(ioeventfd_failure_is_named)
+{
+	struct kvm_x86_vm k = { .kvm_fd = -1, .vm_fd = -1 };
+	struct hyp_vm vm = { .priv = &k };
+
+	ck_assert_int_eq(kvm_x86_ioeventfd(&vm, 0xd0000050, 4, 1, -1), -EBADF);
+	ck_assert_str_eq(vm.err_call, "KVM_IOEVENTFD");
 }
 END_TEST
 
@@ -162,6 +175,7 @@ static Suite *hv_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, backend_list_and_lookup);
+	tcase_add_test(tc, ioeventfd_failure_is_named);
 	tcase_add_test(tc, port_io_out);
 	tcase_add_test(tc, port_io_data_must_lie_inside_kvm_run);
 	tcase_add_test(tc, mmio_and_its_length);

@@ -680,6 +680,43 @@ START_TEST(batch_of_requests_one_interrupt)
 }
 END_TEST
 
+/*
+ * With several vCPUs, one vCPU can keep a queue full while another's
+ * kick serves it, and the serving loop would never end; so it also ends
+ * when the run is ending (the VMM's stop flag, virtio_mmio.stop),
+ * checked before every chain.  Three requests made available: with the
+ * flag set the kick serves none of them (the VMM is stopping: nothing
+ * more is owed), with it clear, all three.
+ */
+START_TEST(a_kick_serves_nothing_once_the_run_is_ending)
+{
+	bool stop = true;
+	uint16_t heads[3];
+
+	blk.mmio.stop = &stop;
+	for (int i = 0; i < 3; i++) {
+		struct req r = { .hdr = header(VIRTIO_BLK_T_IN, i),
+				 .data = buffer(SECTOR, 0),
+				 .status = buffer(1, UNTOUCHED) };
+		const struct vd_buf bufs[] = { { r.hdr, 16, 0 },
+					       { r.data, SECTOR, W },
+					       { r.status, 1, W } };
+
+		heads[i] = vd_add_chain(ring, bufs, 3);
+		vd_make_available(ring, heads[i]);
+	}
+	vd_kick(&vd, 0);
+	ck_assert_uint_eq(blk.stats.requests, 0);
+	ck_assert_uint_eq(vd_used_idx(ring), 0);
+	ck_assert_int_eq(blk.mmio.error, VIRTQ_OK); /* nothing broken */
+	stop = false;
+	vd_kick(&vd, 0);
+	for (int i = 0; i < 3; i++)
+		assert_used(i, heads[i], SECTOR + 1);
+	ck_assert_uint_eq(blk.stats.requests, 3);
+}
+END_TEST
+
 /* The image shrank behind our back: a read past its new end fails. */
 START_TEST(image_shrunk_under_the_device)
 {
@@ -739,6 +776,7 @@ int main(void)
 	tcase_add_test(tc, too_many_segments);
 	tcase_add_test(tc, segment_larger_than_size_max);
 	tcase_add_test(tc, batch_of_requests_one_interrupt);
+	tcase_add_test(tc, a_kick_serves_nothing_once_the_run_is_ending);
 	tcase_add_test(tc, image_shrunk_under_the_device);
 	tcase_add_test(tc, device_works_again_after_reset);
 	suite_add_tcase(s, tc);
