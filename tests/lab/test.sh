@@ -68,7 +68,14 @@ expect_match "the time-out is named" "$out" '^lab: time-out: the VM did not fini
 expect_match "the verdict says why" "$(tail -n 1 "$tmp/hang.log")" '^step99-hang: FAIL reason=lab-time-out$'
 # engine_gone WHAT DIR — no engine runs with a file under DIR (its TMPDIR).
 # (The pattern names the engine: mkinitramfs has DIR in its arguments too.)
+# A killed engine takes a moment to go (a 1 GiB guest's memory is freed
+# first; under load, seconds): wait up to 10 s for it, then look.
 engine_gone() {
+	i=0
+	while pgrep -f "qemu-system-x86_64 .*$2/lab" >/dev/null 2>&1 && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	if ! command -v pgrep >/dev/null; then
 		fail "$1: cannot look, pgrep (procps) is not installed"
 	elif pgrep -f "qemu-system-x86_64 .*$2/lab" >/dev/null; then
@@ -107,7 +114,6 @@ expect_status "lab-run stopped by SIGTERM" $? 130
 engine_gone "the engine is gone after SIGTERM" "$tmp/t2"
 expect_eq "its work directory is removed" "$(ls -A "$tmp/t2")" ""
 stop_lab KILL "$tmp/t3"
-sleep 0.5
 engine_gone "the engine is gone after lab-run is killed with SIGKILL" "$tmp/t3"
 
 # 4. A kernel panic is detected and shown.
