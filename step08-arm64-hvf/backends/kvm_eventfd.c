@@ -1,8 +1,9 @@
 /*
- * kvm_eventfd.c - KVM_IOEVENTFD for the virtio-mmio QueueNotify register:
+ * kvm_eventfd.c - KVM_IOEVENTFD, for the virtio-mmio QueueNotify register:
  * a queue kick becomes an eventfd signal, with no exit to userspace.
  *
- * Runs: userspace (the VMM), at VM set-up, on the main thread.
+ * Runs: userspace (the VMM), at VM set-up, on the main thread: the KVM
+ * backends' ioeventfd operation (hv.h), which machine.c calls.
  *
  * Spec: Documentation/virt/kvm/api.rst, "KVM_IOEVENTFD": the ioctl
  * attaches an eventfd to a guest PIO or MMIO address; a guest write
@@ -22,25 +23,8 @@
 #include <sys/ioctl.h>
 
 #include <linux/kvm.h>
-#include <linux/virtio_mmio.h>
 
 #include "kvm_eventfd.h"
-
-#define QUEUE_NOTIFY_LEN sizeof(uint32_t) /* a 32-bit register */
-
-static int ioeventfd(int vm_fd, uint64_t addr, uint32_t len, uint64_t datamatch,
-		     int fd, uint32_t flags)
-{
-	struct kvm_ioeventfd ioev = {
-		.datamatch = datamatch,
-		.addr = addr,
-		.len = len,
-		.fd = fd,
-		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH | flags,
-	};
-
-	return ioctl(vm_fd, KVM_IOEVENTFD, &ioev) < 0 ? -errno : 0;
-}
 
 /*
  * From now on a guest write of len bytes of value datamatch to the MMIO
@@ -51,26 +35,13 @@ static int ioeventfd(int vm_fd, uint64_t addr, uint32_t len, uint64_t datamatch,
 int kvm_ioeventfd_assign(int vm_fd, uint64_t addr, uint32_t len,
 			 uint64_t datamatch, int fd)
 {
-	return ioeventfd(vm_fd, addr, len, datamatch, fd, 0);
-}
+	struct kvm_ioeventfd ioev = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
 
-int kvm_ioeventfd_deassign(int vm_fd, uint64_t addr, uint32_t len,
-			   uint64_t datamatch, int fd)
-{
-	return ioeventfd(vm_fd, addr, len, datamatch, fd,
-			 KVM_IOEVENTFD_FLAG_DEASSIGN);
+	return ioctl(vm_fd, KVM_IOEVENTFD, &ioev) < 0 ? -errno : 0;
 }
-
-/* book:begin virtio_mmio_ioeventfd */
-/*
- * The kick of queue index of the virtio-mmio device whose register
- * window starts at guest-physical window: the driver's write of index
- * to QueueNotify.  Returns as kvm_ioeventfd_assign.
- */
-int kvm_virtio_mmio_ioeventfd(int vm_fd, uint64_t window, uint32_t queue,
-			      int fd)
-{
-	return kvm_ioeventfd_assign(vm_fd, window + VIRTIO_MMIO_QUEUE_NOTIFY,
-				    QUEUE_NOTIFY_LEN, queue, fd);
-}
-/* book:end virtio_mmio_ioeventfd */
