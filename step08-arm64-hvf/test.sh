@@ -3,7 +3,8 @@
 # step's verdict (FAIL until virtio-net and the HVF backend exist: that
 # check fails, and says why); the x86 half: step07-virtio's checks, on the
 # kvm-x86 backend; the arm64 half: arm64 Linux with virtio-blk and 2
-# vCPUs, the two-VM HVC demo and the probe's hostile calls, exact counts.
+# vCPUs, the two-VM HVC demo and the probe's hostile calls, exact counts;
+# the third round: the same demo refused, exactly, on Debian 12's 6.1.
 #
 #   sh test.sh LOGFILE
 #
@@ -23,8 +24,9 @@
 log=${1:?usage: test.sh LOGFILE}
 here=$(cd "$(dirname "$0")" && pwd)
 text=$(cat "$log")
-# The log is the x86 half's, then the arm64 half's, then the step's verdict
-# (run-labs.sh).  x86log: up to the x86 half's verdict; armlog: the rest.
+# The log is the x86 half's, then the arm64 half's, then the third
+# round's, then the step's verdict (run-labs.sh).  x86log: up to the x86
+# half's verdict; armlog: to the arm64 half's (oldlog: below).
 x86log=$(mktemp) armlog=$(mktemp)
 trap 'rm -f "$x86log" "$armlog"' EXIT
 awk '{ print } / reason=x86-half-only / { exit }' "$log" >"$x86log"
@@ -129,6 +131,62 @@ Try 'vmm --help'.
 (exit status 2)"
 expect_match "arm64: the probe's hostile calls: 18 calls, 6 refused" "$(grep '^(report.txt: vm1' "$armlog" | tail -n 1)" \
 	'vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_HYPERCALL vm1\.cpus=1 vm1\.hypercalls=18 vm1\.rejected=6 vm1\.unclaimed=0 vm1\.exits\.KVM_EXIT_HYPERCALL=18 vms=1 status=0 hypercalls=18 rejected=6 \)$'
+
+# --- the third round: the arm64 VMM on Debian 12's own 6.1 (no SMCCC filter) ----
+# lab-arm64-old.sh in the arm64 lab VM on bookworm's 6.1 cloud kernel
+# (LAB_ARM64_KERNEL_SUITE=bookworm): the HVC demo and the probe must each
+# say, exactly, that this KVM cannot hand HVC to the VMM, exit 4 and run
+# no VM.  oldlog: from lab-run's boot line naming that kernel to the
+# round's verdict.
+oldrel=$(LAB_ARCH=arm64 LAB_ARM64_KERNEL_SUITE=bookworm "$here/../common/lab/lab-assets" release)
+ore=$(printf '%s' "$oldrel" | sed 's/[.+]/\\&/g')
+cache=$(. "$here/../common/lab/config" && echo "$LAB_CACHE")
+oldlog=$(awk -v b="lab: booting a qemu-tcg-arm64 VM: 1 CPU, 256 MiB, Debian kernel $oldrel " \
+	'index($0, b) == 1 { on = 1 } on { print } on && / reason=old-kernel-only / { exit }' "$log")
+expect_match "old: the kernel is Debian 12's own 6.1, cloud flavour" "$oldrel" '^6\.1\.0-[0-9]+-cloud-arm64$'
+expect_eq "old: its release is pinned apart; the 6.12 lab's pin is unchanged" \
+	"$(cat "$cache/release-cloud-arm64-bookworm") $(cat "$cache/release-cloud-arm64")" "$oldrel $arelease"
+expect_match "old: lab-run booted it in the arm64 lab VM, even where host-kvm serves the other rounds" "$oldlog" \
+	"^lab: booting a qemu-tcg-arm64 VM: 1 CPU, 256 MiB, Debian kernel $ore \\(time-out [0-9]+ s\\)\$"
+expect_match "old: and reached init (the L1 boot time, measured by lab-run)" "$oldlog" '^lab: init reached after [0-9]+\.[0-9] s$'
+# oldrun CMD — what `./vmm --report report.txt CMD` printed in the round,
+# through its report, sorted (the two VMs' lines come in either order).
+oldrun() {
+	printf '%s\n' "$oldlog" | awk -v cmd="\$ ./vmm --report report.txt $1" \
+		'$0 == cmd { on = 1 } on { print } on && /^\(report\.txt:/ { exit }' | sort
+}
+# Where the VMM loads a flat guest (arch/arm64/machine.h).
+load=$(sed -n 's/^#define MACHINE_GUEST_LOAD_ADDR[ 	]*\(0x[0-9a-f]*\).*/\1/p' "$here/arch/arm64/machine.h")
+# refusal K — the line VM K prints: the probe's answer, the release.
+refusal() {
+	printf "[VM %s] vmm: this host's hypervisor cannot hand HVC to the VMM (KVM_HAS_DEVICE_ATTR(KVM_ARM_VM_SMCCC_FILTER) answered EINVAL): KVM_ARM_VM_SMCCC_FILTER needs Linux 6.4 or later, and this is %s\n" "$1" "$oldrel"
+}
+expect_eq "old: the two-VM demo: each VM refused after the probe (EINVAL), exit status 4, no VM in the report" \
+	"$(oldrun '--vms 2 hello.bin')" "$({
+		echo "\$ ./vmm --report report.txt --vms 2 hello.bin"
+		echo "vmm: loaded hello.bin ($(wc -c <"$here/build/arm64/hello.bin") bytes) at $load"
+		refusal 1
+		refusal 2
+		echo "vmm: VM 1 exited with status 4"
+		echo "vmm: VM 2 exited with status 4"
+		echo "vmm: all VMs: hypercalls: 0, rejected: 0"
+		echo "(exit status 4)"
+		echo "(report.txt: vms=2 status=4 hypercalls=0 rejected=0 )"
+	} | sort)"
+expect_eq "old: the probe's hostile calls: refused the same way before any ran" \
+	"$(oldrun 'probe_arm64.bin')" "$({
+		echo "\$ ./vmm --report report.txt probe_arm64.bin"
+		echo "vmm: loaded probe_arm64.bin ($(wc -c <"$here/build/arm64/probe_arm64.bin") bytes) at $load"
+		refusal 1
+		echo "vmm: VM 1 exited with status 4"
+		echo "vmm: all VMs: hypercalls: 0, rejected: 0"
+		echo "(exit status 4)"
+		echo "(report.txt: vms=1 status=4 hypercalls=0 rejected=0 )"
+	} | sort)"
+expect_eq "old: the round's verdict: refused, what KVM answered, the status, no VM ran" \
+	"$(printf '%s\n' "$oldlog" | grep ' reason=old-kernel-only ')" \
+	"step08-arm64-hvf: FAIL reason=old-kernel-only arches=arm64 linux_arm64=$oldrel hvc=refused answered=EINVAL status=4 vms_ran=0 engine=qemu-tcg-arm64"
+expect_no_match "old: the step's verdict does not name the round as failed" "$(verdict "$log")" ' reason=arm64-old-kernel-failed '
 
 # --- step06's flat guests, unchanged ---------------------------------------------
 

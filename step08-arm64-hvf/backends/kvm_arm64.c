@@ -200,8 +200,11 @@ int kvm_arm64_map_ram(struct kvm_arm64_vm *vm, void *hva, uint64_t size)
  * KVM_EXIT_HYPERCALL instead of being answered by KVM ("not supported").
  * Only before any vCPU has run (-EBUSY after).  A kernel before 6.4 has no
  * such filter: KVM_HAS_DEVICE_ATTR on the VM fd answers EINVAL there
- * (measured on Debian's 6.1; a newer kernel without the attribute would
- * answer ENXIO), and this returns -EOPNOTSUPP, naming the probe.
+ * (measured on Debian's 6.1: arm64 KVM knows no attribute ioctl on a VM
+ * fd before 6.4; a newer kernel without the attribute would answer
+ * ENXIO), and this returns -EOPNOTSUPP, naming the probe.  The probe is
+ * the ioctl itself: KVM_CAP_VM_ATTRIBUTES, which api.rst names for the VM
+ * fd's attributes, is 0 on arm64 even where the filter works (6.12).
  */
 int kvm_arm64_forward_hypercalls(struct kvm_arm64_vm *vm, uint32_t base,
 				 uint32_t count)
