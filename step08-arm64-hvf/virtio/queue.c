@@ -311,6 +311,34 @@ int virtq_pop(struct virtq *q, struct virtq_chain *chain)
 	return 1;
 }
 
+/* book:begin unpop */
+/*
+ * Put back the last n chains virtq_pop took that were not pushed: the
+ * next virtq_pop takes them again, from the ring, checked afresh.  For a
+ * device that took a buffer it then could not use (virtio-net: a packet
+ * that does not fit the receive buffer it took) and wants it to stay
+ * available for the next packet.  Nothing the driver can see changes:
+ * only used.idx tells it that a chain came back, and that did not move.
+ * If we asked the driver for a kick when we found the ring empty
+ * (EVENT_IDX's avail_event), we asked for it at the first slot after the
+ * chains we give back, so it still kicks when it adds a new buffer.
+ * Our devices push chains in the order they took them, so the chains
+ * taken and not pushed are last_avail - used_idx; n is clipped to that.
+ * Returns how many were put back (0 on a broken queue).
+ */
+unsigned int virtq_unpop(struct virtq *q, unsigned int n)
+{
+	uint16_t taken = q->last_avail - q->used_idx;
+
+	if (q->error != VIRTQ_OK || !q->ready)
+		return 0;
+	if (n > taken)
+		n = taken;
+	q->last_avail -= (uint16_t)n;
+	return n;
+}
+/* book:end unpop */
+
 /*
  * Give a chain back: len is how many bytes the device wrote into its
  * writable part, from the start ("The Virtqueue Used Ring": the device

@@ -119,6 +119,7 @@ void virtq_init(struct virtq *q, uint32_t num_max);
 enum virtq_error virtq_enable(struct virtq *q, const struct guest_mem *mem,
 			      uint64_t features);
 int virtq_pop(struct virtq *q, struct virtq_chain *chain);
+unsigned int virtq_unpop(struct virtq *q, unsigned int n);
 void virtq_push(struct virtq *q, const struct virtq_chain *chain, uint32_t len);
 bool virtq_should_signal(struct virtq *q);
 void virtq_set_broken(struct virtq *q, enum virtq_error why);

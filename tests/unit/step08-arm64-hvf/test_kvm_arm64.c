@@ -18,6 +18,7 @@
 #include "run_suite.h"
 
 #include "backends/kvm_arm64.c"
+#include "backends/kvm_eventfd.c"
 #include "hypercall.h"
 
 START_TEST(core_register_ids)

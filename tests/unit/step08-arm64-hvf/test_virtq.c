@@ -638,6 +638,88 @@ START_TEST(event_idx_publishes_avail_event_when_idle)
 }
 END_TEST
 
+/* A chain put back is taken again, first, and nothing is used. */
+START_TEST(unpop_gives_the_chain_back)
+{
+	const struct vd_buf a[] = { { vd_alloc(&ram, 64), 64, W } };
+	const struct vd_buf b[] = { { vd_alloc(&ram, 32), 32, W } };
+	uint16_t head_a = offer(a, 1), head_b = offer(b, 1);
+
+	ck_assert_int_eq(enable(0), VIRTQ_OK);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_uint_eq(chain.head, head_a);
+	ck_assert_uint_eq(virtq_unpop(&q, 1), 1);
+	ck_assert_uint_eq(q.last_avail, 0);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_uint_eq(chain.head, head_a);
+	ck_assert_uint_eq(chain.writable_bytes, 64);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_uint_eq(chain.head, head_b);
+	ck_assert_uint_eq(virtq_unpop(&q, 2), 2);
+	ck_assert_uint_eq(q.last_avail, 0);
+	ck_assert_uint_eq(vd_used_idx(&ring), 0);
+	ck_assert(!virtq_should_signal(&q)); /* nothing was pushed */
+}
+END_TEST
+
+/* Only chains taken and not pushed can go back. */
+START_TEST(unpop_is_clipped_to_the_chains_not_pushed)
+{
+	const struct vd_buf bufs[] = { { vd_alloc(&ram, 8), 8, W } };
+
+	ck_assert_int_eq(enable(0), VIRTQ_OK);
+	ck_assert_uint_eq(virtq_unpop(&q, 1), 0); /* nothing taken */
+	offer(bufs, 1);
+	offer(bufs, 1);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	virtq_push(&q, &chain, 8);
+	ck_assert_uint_eq(virtq_unpop(&q, 1), 0); /* already used */
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_uint_eq(virtq_unpop(&q, 5), 1);
+	ck_assert_uint_eq(q.last_avail, 1);
+	ck_assert_uint_eq(vd_used_idx(&ring), 1);
+}
+END_TEST
+
+/* The chain is walked again when taken again: a driver that broke it
+ * in between is caught. */
+START_TEST(unpop_checks_the_chain_again)
+{
+	uint64_t buf = vd_alloc(&ram, 8);
+	const struct vd_buf bufs[] = { { buf, 8, W } };
+	uint16_t head = offer(bufs, 1);
+
+	ck_assert_int_eq(enable(0), VIRTQ_OK);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_uint_eq(virtq_unpop(&q, 1), 1);
+	vd_set_desc(&ring, head, buf, 0, W, 0);
+	ck_assert_int_eq(virtq_pop(&q, &chain), -1);
+	ck_assert_int_eq(q.error, VIRTQ_ERR_ZERO_LEN);
+	ck_assert_uint_eq(virtq_unpop(&q, 1), 0); /* broken: nothing */
+	ck_assert_uint_eq(q.last_avail, 0);
+}
+END_TEST
+
+/* With EVENT_IDX: found empty, then a chain given back, the driver is
+ * still asked to kick at the slot after the last one it made available. */
+START_TEST(unpop_keeps_the_kick_request)
+{
+	const struct vd_buf bufs[] = { { vd_alloc(&ram, 8), 8, W } };
+	uint16_t *avail_event_field = (uint16_t *)&vd_used(&ring)->ring[NUM];
+	uint16_t head = offer(bufs, 1);
+
+	ck_assert_int_eq(enable(F_EVENT), VIRTQ_OK);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_int_eq(virtq_pop(&q, &chain), 0); /* idle: kick at 1 */
+	ck_assert_uint_eq(le16toh(*avail_event_field), 1);
+	ck_assert_uint_eq(virtq_unpop(&q, 1), 1);
+	ck_assert_uint_eq(le16toh(*avail_event_field), 1);
+	ck_assert(vring_need_event(le16toh(*avail_event_field), 2, 1));
+	ck_assert_int_eq(virtq_pop(&q, &chain), 1);
+	ck_assert_uint_eq(chain.head, head);
+}
+END_TEST
+
 /* A header split over two buffers reads as one; slices cross buffers. */
 START_TEST(chain_copies_cross_buffer_boundaries)
 {
@@ -725,6 +807,10 @@ int main(void)
 	tcase_add_test(tc, interrupt_unless_the_driver_says_no);
 	tcase_add_test(tc, event_idx_interrupts_when_used_event_is_crossed);
 	tcase_add_test(tc, event_idx_publishes_avail_event_when_idle);
+	tcase_add_test(tc, unpop_gives_the_chain_back);
+	tcase_add_test(tc, unpop_is_clipped_to_the_chains_not_pushed);
+	tcase_add_test(tc, unpop_checks_the_chain_again);
+	tcase_add_test(tc, unpop_keeps_the_kick_request);
 	tcase_add_test(tc, chain_copies_cross_buffer_boundaries);
 	tcase_add_test(tc, every_error_has_a_name);
 	suite_add_tcase(s, tc);
