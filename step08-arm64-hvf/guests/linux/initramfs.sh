@@ -2,23 +2,27 @@
 # guests/linux/initramfs.sh — the initramfs of the lab's Linux guest: a
 # newc cpio (uncompressed: under nested emulation decompressing costs
 # seconds and saves nothing) with busybox, /init, the VMM's ABI for
-# /init, and the kernel modules it loads with everything they depend on
-# (from the kernel's modules.dep, so that modprobe works).
+# /init, more files for its tests (in /, by their base names), and the
+# kernel modules it loads with everything they depend on (from the
+# kernel's modules.dep, so that modprobe works).
 #
 # Runs on the host, from the Makefile.
-# usage: initramfs.sh OUT BUSYBOX MODDIR RELEASE INIT ABI MODULE...
+# usage: initramfs.sh OUT BUSYBOX MODDIR RELEASE INIT ABI "FILE..." MODULE...
 set -eu
-out=$1 busybox=$2 moddir=$3 release=$4 init=$5 abi=$6
-shift 6
+out=$1 busybox=$2 moddir=$3 release=$4 init=$5 abi=$6 files=$7
+shift 7
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/dev" "$root/etc" "$root/mnt" "$root/proc" \
+mkdir -p "$root/bin" "$root/dev" "$root/etc" "$root/mnt" "$root/proc" "$root/tmp" \
 	"$root/sys" "$root/lib/modules/$release"
 cp "$busybox" "$root/bin/busybox"
 cp "$init" "$root/init"
 chmod +x "$root/init"
 cp "$abi" "$root/etc/vmm-abi.sh"
+for f in $files; do
+	cp "$f" "$root/"
+done
 : >"$root/lib/modules/$release/modules.dep"
 
 # add NAME: the module (names use '_' where files may use '-') and its
