@@ -54,12 +54,15 @@ echo "\$ ./vmm --kernel Image --initrd initramfs.cpio --cpus 2 --disk blk.img --
 	--disk raw.img,ro --net tap=vmtap0 --cmdline "panic=-1 quiet" \
 	--timeout 300 --stats --report linux.report </dev/null >linux.log 2>&1 &
 pid=$!
-net_host_send linux.log 169.254.10.2 host.bin
+# host.bin to the guest once it listens; busybox time's lines, after the
+# VMM's, for the transcript.
+net_host_send linux.log 169.254.10.2 host.bin >net-send.log 2>&1
 { wait "$pid"; } 2>/dev/null
 st=$?
 cat linux.log
 echo "(exit status $st)"
 echo "(linux.report: $(tr '\n' ' ' <linux.report 2>/dev/null))"
+echo "(host.bin to the guest, this side's nc: $(tr '\t\n' '  ' <net-send.log | sed 's/ *$//'))"
 [ $st -eq 0 ] && [ "$(key end)" = powered-off ] || fail "linux-exit-status-$st"
 init_ms=$(key init_ms)
 [ -n "$init_ms" ] || fail no-init-mark
@@ -81,7 +84,7 @@ checked=$(net_host_check linux.log from_guest.bin guest.bin host.bin)
 echo "($checked)"
 [ "$checked" = net=verified ] || fail "${checked#net=failed reason=}"
 net=verified
-rm -f linux.log from_guest.bin net-hold
+rm -f linux.log net-send.log from_guest.bin net-hold
 
 # The two-VM hypercall demo: step06's hello.c built for arm64, two VMs in
 # two processes, each calling the VMM with HVC #0 (KVM's SMCCC filter
@@ -131,10 +134,10 @@ bad --backend kvm-x86 hello.bin
 # --net: step07's parser, its refusals word for word; a tap that cannot
 # be opened (lo is an interface, not a tap) is bad input too, before the
 # VM is made; no window left with seven disks; no card for a flat guest.
-for net in foo tap=a/b tap= tap=abcdefghijklmnop tap,mac=01:02:03:04:05:06 \
+for value in foo tap=a/b tap= tap=abcdefghijklmnop tap,mac=01:02:03:04:05:06 \
 	tap,mac=zz tap,offload=maybe tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02 \
 	tap=x,color=red tap=lo; do
-	bad --kernel Image --net "$net"
+	bad --kernel Image --net "$value"
 done
 bad --kernel Image --net tap --net tap=x
 bad --kernel Image --net tap --disk raw.img,ro --disk raw.img,ro --disk raw.img,ro \
