@@ -112,7 +112,9 @@ static void net_device(struct arm64_machine *m)
 		m->tap, opt.mac[0], opt.mac[1], opt.mac[2], opt.mac[3],
 		opt.mac[4], opt.mac[5], m->windows[m->nr_virtio - 1].spi);
 }
+/* book:end net_device */
 
+/* book:begin net_io */
 /*
  * Once the VM exists, before a vCPU runs: where the backend has
  * ioeventfds (KVM), a QueueNotify write to the card signals the queue's
@@ -146,7 +148,7 @@ void arm64_machine_stop_io(struct arm64_machine *m)
 	if (m->tap[0])
 		iothread_stop(&m->io);
 }
-/* book:end net_device */
+/* book:end net_io */
 
 /* book:begin machine_create */
 /* The UART, the boot timer, virtio-console, one virtio-blk per --disk
