@@ -67,10 +67,10 @@ struct arm64_machine {
 	struct boot_timer timer;
 	struct virtio_console console;
 	struct virtio_blk disks[DISKS_MAX];
-	struct virtio_net net;	/* with --net: after the disks */
-	char tap[IF_NAMESIZE];	/* its tap; "": no --net */
-	uint64_t net_window;	/* its registers' guest-physical address */
-	struct iothread io;	/* serves the network card */
+	struct virtio_net net; /* with --net: after the disks */
+	char tap[IF_NAMESIZE]; /* its tap; "": no --net */
+	uint64_t net_window;   /* its registers' guest-physical address */
+	struct iothread io;    /* serves the network card */
 	struct irq_line uart_irq, virtio_irq[MACHINE_VIRTIO_MAX];
 	struct arm64_fdt_virtio windows[MACHINE_VIRTIO_MAX];
 	unsigned int nr_virtio;
