@@ -11,11 +11,13 @@
 # then the step's verdict, made from the two halves' verdict lines (each
 # value as that half measured it; the third round only fails it):
 #   step08-arm64-hvf: FAIL reason=R arches=x86_64,arm64 linux_arm64=R
-#   init_ms=N blk=verified cpus=2 vms=2 hypercalls=N
+#   init_ms=N blk=verified net=verified cpus=2 vms=2 hypercalls=N
 #   backends=kvm-x86,kvm-arm64 engine=E
 # FAIL until the step has all it must: reason names what is missing
-# (virtio-net and Hypervisor.framework are not here yet) or which half
-# failed.  engine is the arm64 half's (the x86 half's is in its verdict).
+# (Hypervisor.framework is not here yet; virtio-net while a half has
+# not verified it) or which half failed.  net=verified only when both
+# halves verified it.  engine is the arm64 half's (the x86 half's is in
+# its verdict).
 set -u
 cd "$(dirname "$0")" || exit 1
 step=step08-arm64-hvf
@@ -25,7 +27,7 @@ mkdir -p build
 	--needs kvm-userspace --cpus 2 --mem 1024 --timeout 600 --load tun build/lab/$step
 if make --no-print-directory build/lab/step08-arm64 >build/arm64-build.log 2>&1; then
 	"$lab/run-step" --step $step --log build/run-arm64.log -- \
-		--needs kvm-arm64 --cpus 2 --mem 1024 --timeout 600 build/lab/step08-arm64
+		--needs kvm-arm64 --cpus 2 --mem 1024 --timeout 600 --load tun build/lab/step08-arm64
 else
 	cat build/arm64-build.log
 	echo "$step: FAIL reason=build-arm64" | tee build/run-arm64.log
@@ -44,11 +46,16 @@ half() { grep -E "^$step: (PASS|FAIL)" "$1" | grep ' arches=' | tail -n 1; }
 value() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 x86=$(half build/run-x86.log)
 arm=$(half build/run-arm64.log)
-reason=no-virtio-net,no-hvf-backend
-[ "$(value "$x86" blk)/$(value "$x86" kill9)" = verified/verified ] || reason="x86-half-failed"
+# net: verified by both halves, or the reason says which has not.
+net=verified reason=
+[ "$(value "$x86" net)" = verified ] || net=unverified reason=x86-net-unverified,
+[ "$(value "$arm" net)" = verified ] || net=unverified reason=${reason}arm64-net-unverified,
+reason=${reason}no-hvf-backend
+[ "$(value "$x86" blk)/$(value "$x86" kill9)/$(value "$x86" cpus)" = verified/verified/2 ] ||
+	reason="x86-half-failed"
 [ "$(value "$arm" blk)" = verified ] && [ "$(value "$arm" cpus)" = 2 ] &&
 	[ "$(value "$arm" vms)" = 2 ] || reason="arm64-half-failed"
 [ "$(value "$(half build/run-arm64-old.log)" hvc)" = refused ] || reason="arm64-old-kernel-failed"
-echo "$step: FAIL reason=$reason arches=x86_64,arm64 linux_arm64=$(value "$arm" linux_arm64) init_ms=$(value "$arm" init_ms) blk=$(value "$arm" blk) cpus=$(value "$arm" cpus) vms=$(value "$arm" vms) hypercalls=$(value "$arm" hypercalls) backends=kvm-x86,kvm-arm64 engine=$(value "$arm" engine)" |
+echo "$step: FAIL reason=$reason arches=x86_64,arm64 linux_arm64=$(value "$arm" linux_arm64) init_ms=$(value "$arm" init_ms) blk=$(value "$arm" blk) net=$net cpus=$(value "$arm" cpus) vms=$(value "$arm" vms) hypercalls=$(value "$arm" hypercalls) backends=kvm-x86,kvm-arm64 engine=$(value "$arm" engine)" |
 	tee -a build/run.log
 exit 1

@@ -2,9 +2,11 @@
 # test.sh — step08-arm64-hvf's end-to-end checks; runs on the host.  The
 # step's verdict (FAIL until virtio-net and the HVF backend exist: that
 # check fails, and says why); the x86 half: step07-virtio's checks, on the
-# kvm-x86 backend; the arm64 half: arm64 Linux with virtio-blk and 2
-# vCPUs, the two-VM HVC demo and the probe's hostile calls, exact counts;
-# the third round: the same demo refused, exactly, on Debian 12's 6.1.
+# kvm-x86 backend; the arm64 half: arm64 Linux with virtio-blk, virtio-net
+# on a tap (ping, a file each way over TCP) and 2 vCPUs, the two-VM HVC
+# demo and the probe's hostile calls, exact counts; the arm64 VMM's
+# refusals, --net's among them; the third round: the same demo refused,
+# exactly, on Debian 12's 6.1.
 #
 #   sh test.sh LOGFILE
 #
@@ -91,13 +93,39 @@ expect_eq "arm64: the step's values are the arm64 half's" \
 expect_eq "arm64: linux_arm64, the arm64 lab kernel's release, from the Image" "$(verdict_value "$armlog" linux_arm64)" "$arelease"
 expect_match "arm64: init_ms, measured by the VMM's boot timer" "$(verdict_value "$armlog" init_ms)" '^[1-9][0-9]*$'
 expect_eq "arm64: blk, the copy's checksum outside the guest" "$(verdict_value "$armlog" blk)" verified
+expect_eq "arm64: net, both files compared outside the guest" "$(verdict_value "$armlog" net)" verified
 expect_eq "arm64: cpus online (PSCI CPU_ON), a boot timer mark" "$(verdict_value "$armlog" cpus)" 2
 expect_eq "arm64: vms" "$(verdict_value "$armlog" vms)" 2
 expect_eq "arm64: hypercalls of the two hello VMs, 1011 each as on x86" "$(verdict_value "$armlog" hypercalls)" 2022
 expect_eq "arm64: backends" "$(verdict_value "$armlog" backends)" kvm-arm64
 expect_eq "arm64: engine" "$(verdict_value "$armlog" engine)" qemu-tcg-arm64
-expect_match "arm64: the Linux report" "$(grep '^(linux.report: ' "$armlog")" \
-	"^\\(linux\\.report: backend=kvm-arm64 end=powered-off status=0 last_exit=KVM_EXIT_SYSTEM_EVENT init_ms=[0-9]+ kernel=$are marks=1,18 cpus=2 hypercalls=0 rejected=0 unclaimed=0 exits\\.KVM_EXIT_MMIO=[0-9]+ exits\\.KVM_EXIT_SYSTEM_EVENT=1 \\)$"
+expect_match "arm64: the Linux report, the card's counts in it: the tap, nothing dropped" \
+	"$(grep '^(linux.report: ' "$armlog")" \
+	"^\\(linux\\.report: backend=kvm-arm64 end=powered-off status=0 last_exit=KVM_EXIT_SYSTEM_EVENT init_ms=[0-9]+ kernel=$are marks=1,18 cpus=2 hypercalls=0 rejected=0 unclaimed=0 exits\\.KVM_EXIT_MMIO=[0-9]+ exits\\.KVM_EXIT_SYSTEM_EVENT=1 net\\.tap=vmtap0 net\\.tx_packets=[0-9]+ net\\.tx_bytes=[0-9]+ net\\.rx_packets=[0-9]+ net\\.rx_bytes=[0-9]+ net\\.dropped=0 \\)$"
+# More bytes each way than the 8 MiB file: the file, and the packets'
+# headers, the pings and the ACKs.
+for dir in tx rx; do
+	bytes=$(grep '^(linux.report: ' "$armlog" | sed -n "s/.* net\\.${dir}_bytes=\\([0-9]*\\) .*/\\1/p")
+	expect_eq "arm64: net.${dir}_bytes, more than the 8 MiB file" \
+		"$([ "${bytes:-0}" -gt 8388608 ] && echo more || echo "${bytes:-none}")" more
+done
+# The network card on arm64: step07's device on window 3 (after the
+# console and the two disks), SPI 16 + 3; its MAC from the tap's name.
+mac=02:e3:a6:1a:95:7e
+armtext=$(cat "$armlog")
+expect_match "arm64 net: the VMM names the tap, the card's address and its SPI" "$armtext" \
+	"^vmm: virtio-net on tap vmtap0, MAC $mac, SPI 19\$"
+expect_match "arm64 net: the guest's eth0 has that address, driven by virtio_net" "$armtext" \
+	"^guest: @@net:eth0 mac=$mac driver=virtio_net@@\$"
+expect_match "arm64 net: ten pings to the lab VM's end, ten answers" "$armtext" \
+	'^guest: @@net:ping transmitted=10 received=10@@$'
+expect_match "arm64 net: the guest sent its 8 MiB file" "$armtext" '^guest: @@net:sent size=8388608 sha256=[0-9a-f]{64}@@$'
+expect_match "arm64 net: the guest received 8 MiB" "$armtext" '^guest: @@net:received size=8388608 sha256=[0-9a-f]{64}@@$'
+expect_match "arm64 net: the lab's nc sent host.bin, timed" "$armtext" \
+	'^\(host\.bin to the guest, this side.s nc: real +[0-9]+m +[0-9.]+s user .* sys .*\)$'
+expect_match "arm64 net: lab-arm64.sh compared both files" "$armtext" '^\(net=verified\)$'
+expect_match "arm64 net: --stats: the card's counts, nothing dropped" "$armtext" \
+	'^vmm: virtio-net: [0-9]+ packets \([0-9]+ bytes\) out, [0-9]+ \([0-9]+ bytes\) in, 0 dropped, [0-9]+ waited for buffers$'
 expect_match "arm64: each hello VM said hello through HVC #0" "$(grep -c '^\[VM [12]\] guest: Hello from VM [12]$' "$armlog")" '^2$'
 expect_match "arm64: the hello VMs' report" "$(grep '^(report.txt: vm1' "$armlog" | head -n 1)" \
 	'vm1\.end=exited vm1\.status=0 vm1\.last_exit=KVM_EXIT_HYPERCALL vm1\.cpus=1 vm1\.hypercalls=1011 vm1\.rejected=0 vm1\.unclaimed=0 vm1\.exits\.KVM_EXIT_HYPERCALL=1011 vm2\.backend=kvm-arm64 vm2\.end=exited vm2\.status=0 vm2\.last_exit=KVM_EXIT_HYPERCALL vm2\.cpus=1 vm2\.hypercalls=1011 vm2\.rejected=0 vm2\.unclaimed=0 vm2\.exits\.KVM_EXIT_HYPERCALL=1011 vms=2 status=0 hypercalls=2022 rejected=0 \)$'
@@ -122,11 +150,46 @@ expect_eq "arm64: a disk that does not exist" "$(badrun '--kernel Image --disk n
 Try 'vmm --help'.
 (exit status 2)"
 expect_eq "arm64: --vms with a kernel" "$(badrun '--kernel Image --vms 2')" \
-	"vmm: a kernel, or one flat guest without --cpus and --disk; a kernel runs in one VM (no --vms)
+	"vmm: a kernel, or one flat guest without --cpus, --disk and --net; a kernel runs in one VM (no --vms)
 Try 'vmm --help'.
 (exit status 2)"
 expect_eq "arm64: an x86 backend" "$(badrun '--backend kvm-x86 hello.bin')" \
 	"vmm: --backend 'kvm-x86': not an arm64 backend of this VMM
+Try 'vmm --help'.
+(exit status 2)"
+# --net on arm64: step07's parser, so step07's words; then what the arm64
+# machine refuses.  refused_net VALUE MESSAGE — --net VALUE with a kernel.
+refused_net() {
+	expect_eq "arm64 --net $1: refused, exit status 2" "$(badrun "--kernel Image --net $1")" \
+		"vmm: $2
+Try 'vmm --help'.
+(exit status 2)"
+}
+refused_net foo "bad --net 'foo': 'foo': the only backend is a tap (tap or tap=NAME)"
+refused_net tap=a/b "bad --net 'tap=a/b': interface name 'a/b' holds '/' (not allowed: / : % and spaces)"
+refused_net tap= "bad --net 'tap=': the interface name is empty (for a name the kernel chooses, say tap)"
+refused_net tap=abcdefghijklmnop \
+	"bad --net 'tap=abcdefghijklmnop': interface name 'abcdefghijklmnop' is longer than 15 characters"
+refused_net tap,mac=01:02:03:04:05:06 \
+	"bad --net 'tap,mac=01:02:03:04:05:06': mac 01:02:03:04:05:06 is a multicast address, not a card's"
+refused_net tap,mac=zz "bad --net 'tap,mac=zz': mac 'zz' is not six hexadecimal octets separated by ':'"
+refused_net tap,offload=maybe "bad --net 'tap,offload=maybe': offload='maybe': on or off"
+refused_net tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02 \
+	"bad --net 'tap,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02': mac= is given twice"
+refused_net tap=x,color=red "bad --net 'tap=x,color=red': unknown setting 'color=red' (known: mac=, offload=)"
+# lo is an interface, not a tap: TUNSETIFF refuses it, before any VM.
+refused_net tap=lo "--net 'tap=lo': TUNSETIFF: Invalid argument (an interface of that name exists and is not a tap)"
+expect_eq "arm64 --net twice" "$(badrun '--kernel Image --net tap --net tap=x')" \
+	"vmm: more than one --net: this machine has one network card
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64 --net and seven disks: no window left" \
+	"$(badrun '--kernel Image --net tap --disk raw.img,ro --disk raw.img,ro --disk raw.img,ro --disk raw.img,ro --disk raw.img,ro --disk raw.img,ro --disk raw.img,ro')" \
+	"vmm: --net and 7 --disk: no virtio-mmio window is left for the network card (8 in all, one the console's)
+Try 'vmm --help'.
+(exit status 2)"
+expect_eq "arm64 --net for a flat guest" "$(badrun '--net tap hello.bin')" \
+	"vmm: a kernel, or one flat guest without --cpus, --disk and --net; a kernel runs in one VM (no --vms)
 Try 'vmm --help'.
 (exit status 2)"
 expect_match "arm64: the probe's hostile calls: 18 calls, 6 refused" "$(grep '^(report.txt: vm1' "$armlog" | tail -n 1)" \

@@ -1,10 +1,11 @@
 /*
  * cli.c (arm64) - the arm64 VMM's command line: a kernel with its initrd,
- * disks and vCPUs, or a flat guest in N VMs; every bad value refused with
- * exit status 2 and one line naming it.
+ * disks, network card and vCPUs, or a flat guest in N VMs; every bad
+ * value refused with exit status 2 and one line naming it.
  *
  * Runs: userspace (the arm64 VMM), first thing in main().
- * Spec: none (getopt_long(3) for the syntax).
+ * Spec: none (getopt_long(3) for the syntax; --net's value is step07's,
+ * parsed by net/net_option.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,13 +18,17 @@
 
 static const char usage_text[] =
 	"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]\n"
-	"           [--cpus N] [--disk FILE[,ro]]... [--timeout SECS]\n"
+	"           [--cpus N] [--disk FILE[,ro]]...\n"
+	"           [--net tap[=NAME][,mac=MAC][,offload=off]] [--timeout SECS]\n"
 	"           [--report FILE] [--stats] [--backend NAME]\n"
 	"       vmm [--vms N] [--mem SIZE] [--timeout SECS] [--report FILE]\n"
 	"           [--stats] [--backend NAME] GUEST.bin\n"
 	"\n"
-	"Boot an arm64 Linux Image (a device tree, GICv3, a 16550, virtio-console\n"
-	"and a virtio-blk disk per --disk), or run the flat GUEST.bin in N VMs,\n"
+	"Boot an arm64 Linux Image (a device tree, GICv3, a 16550, virtio-console,\n"
+	"a virtio-blk disk per --disk and with --net a virtio-net card on a tap:\n"
+	"NAME, or a new one the kernel names; MAC default: from the tap's name;\n"
+	"offload=off: no checksum or TSO offload; needs CAP_NET_ADMIN and\n"
+	"/dev/net/tun), or run the flat GUEST.bin in N VMs,\n"
 	"each calling the VMM with HVC #0.  SIZE: bytes, or with M or G, 64M to\n"
 	"3G in whole 2M blocks (default 256M).  Exit status: 0 powered off (or a\n"
 	"flat guest's EXIT code), 1 failed, 2 bad input, 3 --timeout, 4 reset, or\n"
@@ -74,6 +79,38 @@ static void add_disk(struct arm64_options *o, const char *arg)
 	o->disks[o->nr_disks++].read_only = ro;
 }
 
+/*
+ * --net: one network card (net/net_option.c parses the value, as on x86);
+ * the tap is opened with the other devices (machine.c).
+ */
+static void apply_net(struct arm64_options *o, const char *arg)
+{
+	char err[SHOWN_MAX], shown[SHOWN_MAX], why[SHOWN_MAX];
+
+	if (o->net_text)
+		bad_input(
+			"more than one --net: this machine has one network card");
+	if (net_option_parse(arg, &o->net, err, sizeof(err)))
+		bad_input("bad --net '%s': %s", console_shown(shown, arg),
+			  console_shown(why, err)); /* it may quote the value */
+	o->net_text = arg;
+}
+
+/* A kernel or a flat guest, and a machine with room for its devices
+ * (MACHINE_VIRTIO_MAX virtio windows); stray: words after the options. */
+static void check_machine(const struct arm64_options *o, bool stray)
+{
+	if ((!o->kernel && !o->guest) || stray ||
+	    (o->guest && (o->cpus > 1 || o->nr_disks || o->net_text)) ||
+	    (o->kernel && o->vms > 1))
+		bad_input(
+			"a kernel, or one flat guest without --cpus, --disk and --net; a kernel runs in one VM (no --vms)");
+	if (o->net_text && o->nr_disks == DISKS_MAX)
+		bad_input(
+			"--net and %u --disk: no virtio-mmio window is left for the network card (%u in all, one the console's)",
+			DISKS_MAX, MACHINE_VIRTIO_MAX);
+}
+
 void arm64_cli_parse(int argc, char **argv, struct arm64_options *o)
 {
 	static const struct option opts[] = {
@@ -83,6 +120,7 @@ void arm64_cli_parse(int argc, char **argv, struct arm64_options *o)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'n' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'N' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "backend", required_argument, NULL, 'B' },
@@ -117,6 +155,9 @@ void arm64_cli_parse(int argc, char **argv, struct arm64_options *o)
 		case 'd':
 			add_disk(o, optarg);
 			break;
+		case 'N':
+			apply_net(o, optarg);
+			break;
 		case 't':
 			o->timeout =
 				parse_count("--timeout", optarg, TIMEOUT_MAX);
@@ -143,10 +184,6 @@ void arm64_cli_parse(int argc, char **argv, struct arm64_options *o)
 	}
 	if (optind == argc - 1 && !o->kernel)
 		o->guest = argv[optind++];
-	if ((!o->kernel && !o->guest) || optind != argc ||
-	    (o->guest && (o->cpus > 1 || o->nr_disks)) ||
-	    (o->kernel && o->vms > 1))
-		bad_input(
-			"a kernel, or one flat guest without --cpus and --disk; a kernel runs in one VM (no --vms)");
+	check_machine(o, optind != argc);
 }
 /* book:end options */

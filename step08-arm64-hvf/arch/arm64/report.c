@@ -2,8 +2,9 @@
  * report.c (arm64) - what the arm64 VMM saw, for the person (one line)
  * and for a program (--report: key=value lines only the VMM writes).
  *
- * Runs: userspace (the arm64 VMM), once the run has ended.
- * Spec: none; hv.h (exit_name).
+ * Runs: userspace (the arm64 VMM), once the run has ended (and the I/O
+ * thread has stopped: nothing else writes the network card's counts).
+ * Spec: none; hv.h (exit_name); virtio/net.h (what each count counts).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -24,6 +25,42 @@ static void report_marks(const struct arm64_machine *m, FILE *f)
 			sep = ",";
 		}
 	fputc('\n', f);
+}
+
+/*
+ * The network card, as step07's x86 report has it: the tap, packets and
+ * bytes each way (headers excluded), and the packets dropped, for
+ * whatever reason (virtio/net.h names them); with --stats, a line too.
+ */
+static unsigned long long net_dropped(const struct virtio_net_stats *st)
+{
+	return st->tx_bad_header + st->tx_runts + st->tx_oversize +
+	       st->tx_errors + st->rx_bad_header + st->rx_too_big +
+	       st->rx_runts + st->rx_oversize;
+}
+
+static void say_net(const struct arm64_machine *m)
+{
+	const struct virtio_net_stats *st = &m->net.stats;
+
+	vmm_say("virtio-net: %llu packets (%llu bytes) out, %llu (%llu bytes) in, %llu dropped, %llu waited for buffers",
+		(unsigned long long)st->tx_packets,
+		(unsigned long long)st->tx_bytes,
+		(unsigned long long)st->rx_packets,
+		(unsigned long long)st->rx_bytes, net_dropped(st),
+		(unsigned long long)st->rx_waits);
+}
+
+static void report_net(const struct arm64_machine *m, FILE *f)
+{
+	const struct virtio_net_stats *st = &m->net.stats;
+
+	fprintf(f, "net.tap=%s\nnet.tx_packets=%llu\nnet.tx_bytes=%llu\n",
+		m->tap, (unsigned long long)st->tx_packets,
+		(unsigned long long)st->tx_bytes);
+	fprintf(f, "net.rx_packets=%llu\nnet.rx_bytes=%llu\nnet.dropped=%llu\n",
+		(unsigned long long)st->rx_packets,
+		(unsigned long long)st->rx_bytes, net_dropped(st));
 }
 
 void arm64_report(struct arm64_machine *m, FILE *f)
@@ -52,6 +89,8 @@ void arm64_report(struct arm64_machine *m, FILE *f)
 		m->hv->name, m->end, m->status, len ? line : " none",
 		(unsigned long long)m->unclaimed, (unsigned long long)calls,
 		(unsigned long long)rejected);
+	if (m->tap[0] && m->o.stats)
+		say_net(m);
 	if (!f)
 		return;
 	fprintf(f, "backend=%s\nend=%s\nstatus=%d\nlast_exit=%s\n", m->hv->name,
@@ -71,6 +110,8 @@ void arm64_report(struct arm64_machine *m, FILE *f)
 		if (m->exits[i])
 			fprintf(f, "exits.%s=%llu\n", m->hv->exit_name(i),
 				(unsigned long long)m->exits[i]);
+	if (m->tap[0])
+		report_net(m, f);
 	fflush(f);
 }
 /* book:end report */

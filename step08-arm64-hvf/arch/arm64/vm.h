@@ -23,8 +23,11 @@
 #include "guest_mem.h"
 #include "hv.h"
 #include "hypercalls.h"
+#include "iothread.h"
+#include "net/net_option.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
+#include "virtio/net.h"
 
 #define EXIT_OVER_BUDGET 3
 #define EXIT_GUEST_RESET 4
@@ -40,6 +43,8 @@
 
 struct arm64_options {
 	const char *kernel, *initrd, *cmdline, *guest, *report, *backend;
+	const char *net_text; /* --net as given; NULL: no network card */
+	struct net_option net;
 	struct {
 		const char *path;
 		bool read_only;
@@ -62,6 +67,10 @@ struct arm64_machine {
 	struct boot_timer timer;
 	struct virtio_console console;
 	struct virtio_blk disks[DISKS_MAX];
+	struct virtio_net net; /* with --net: after the disks */
+	char tap[IF_NAMESIZE]; /* its tap; "": no --net */
+	uint64_t net_window;   /* its registers' guest-physical address */
+	struct iothread io;    /* serves the network card */
 	struct irq_line uart_irq, virtio_irq[MACHINE_VIRTIO_MAX];
 	struct arm64_fdt_virtio windows[MACHINE_VIRTIO_MAX];
 	unsigned int nr_virtio;
@@ -86,6 +95,8 @@ void arm64_check(int err, const char *err_call);
 void arm64_cli_parse(int argc, char **argv, struct arm64_options *o);
 void arm64_machine_create(struct arm64_machine *m);
 void arm64_machine_fdt(struct arm64_machine *m, const char *cmdline);
+void arm64_machine_start_io(struct arm64_machine *m);
+void arm64_machine_stop_io(struct arm64_machine *m);
 uint8_t *arm64_read_file(const char *what, const char *path, uint64_t *size);
 char *arm64_cmdline(const char *user);
 void arm64_linux_load(struct arm64_machine *m, const char *cmdline);

@@ -2,22 +2,24 @@
  * vmm.c (arm64) - the VMM built for arm64: Debian's arm64 Image booted on
  * the machine of arch/arm64/machine.h (a device tree, the GICv3 and the
  * timer inside the hypervisor, the course's 16550 as ns16550a, the same
- * virtio-console and virtio-blk as on x86, the boot timer), or a flat
- * guest that calls the VMM with HVC #0; on any backend of hv.h that runs
- * arm64 (kvm-arm64 on Linux; hvf-arm64 on macOS).
+ * virtio-console, virtio-blk and virtio-net as on x86, the boot timer),
+ * or a flat guest that calls the VMM with HVC #0; on any backend of hv.h
+ * that runs arm64 (kvm-arm64 on Linux; hvf-arm64 on macOS).
  *
  * Runs: userspace, one thread per vCPU (each creates and runs its own
- * vCPU: Hypervisor.framework binds a vCPU to its thread), the main thread
- * waits for the end.  Linked statically for the arm64 lab VM.  This file:
- * the VM, its vCPUs and their exits, the hypercalls, main(); the rest in
- * the files named for it: cli.c, machine.c (devices, device tree),
+ * vCPU: Hypervisor.framework binds a vCPU to its thread), with --net an
+ * I/O thread (iothread.c), the main thread waits for the end.  Linked
+ * statically for the arm64 lab VM.  This file: the VM, its vCPUs and
+ * their exits, the hypercalls, main(); the rest in the files named for
+ * it: cli.c, machine.c (devices, device tree),
  * linux.c (what goes into RAM), report.c, vms.c (VMs in processes).
  * Spec: Documentation/arch/arm64/booting.rst (image.c, fdt.c); hv.h;
  * the hypercall ABI and its arm64 doorbell (common/include/hypercall.h).
  *
  *   vmm --kernel IMAGE [--initrd FILE] [--cmdline STR] [--mem SIZE]
- *       [--cpus N] [--disk FILE[,ro]]... [--timeout SECS] [--report FILE]
- *       [--stats] [--backend NAME]
+ *       [--cpus N] [--disk FILE[,ro]]...
+ *       [--net tap[=NAME][,mac=MAC][,offload=off]] [--timeout SECS]
+ *       [--report FILE] [--stats] [--backend NAME]
  *   vmm [--mem SIZE] [--timeout SECS] [--report FILE] [--stats]
  *       [--backend NAME] GUEST.bin
  *
@@ -295,8 +297,8 @@ static int wait_end(struct arm64_machine *m)
 /* book:begin run_vm */
 /*
  * One VM, from its creation to its report: the VM and its GIC, one
- * thread per vCPU, the device tree once the vCPUs exist, the run, the
- * report.  Returns the exit status.
+ * thread per vCPU, the device tree once the vCPUs exist, the I/O thread
+ * (with --net), the run, the report.  Returns the exit status.
  */
 static int run_vm(struct arm64_machine *m, const char *cmdline,
 		  FILE *report_file)
@@ -311,10 +313,13 @@ static int run_vm(struct arm64_machine *m, const char *cmdline,
 			die("pthread_create: vcpu %u", i);
 	pthread_barrier_wait(&m->created);
 	arm64_check(m->hv->vm_ready(&m->vm), m->vm.err_call);
-	if (m->o.kernel)
+	if (m->o.kernel) {
 		arm64_machine_fdt(m, cmdline);
+		arm64_machine_start_io(m);
+	}
 	pthread_barrier_wait(&m->ready);
 	wait_end(m);
+	arm64_machine_stop_io(m);
 	arm64_report(m, report_file);
 	return m->status; /* the vCPU threads end with the process */
 }
@@ -348,7 +353,7 @@ int main(int argc, char **argv)
 	if (m->mem.base == MAP_FAILED)
 		die_perror("mmap guest memory");
 	if (m->o.kernel) {
-		arm64_machine_create(m); /* ... a bad disk here ... */
+		arm64_machine_create(m); /* ... a bad disk or tap here ... */
 		cmdline = arm64_cmdline(m->o.cmdline);
 		arm64_linux_load(m,
 				 cmdline); /* ... a bad kernel or initrd here */

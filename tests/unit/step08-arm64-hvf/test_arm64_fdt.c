@@ -1,10 +1,11 @@
 /*
  * test_arm64_fdt.c - unit tests of the arm64 device tree: the tree built
- * for two machines, decompiled with dtc (device-tree-compiler) and compared
- * with reference sources a reader can check against the bindings
- * (unit/fdt_*.dts, compiled and decompiled the same way); dtc's own checks
- * on what we build; what the kernel will read back with libfdt; and every
- * machine the tree refuses to describe.
+ * for three machines (the smallest, two CPUs with two virtio devices, and
+ * the arm64 lab's with its disks and network card), decompiled with dtc
+ * (device-tree-compiler) and compared with reference sources a reader can
+ * check against the bindings (unit/fdt_*.dts, compiled and decompiled the
+ * same way); dtc's own checks on what we build; what the kernel will read
+ * back with libfdt; and every machine the tree refuses to describe.
  *
  * Runs: on the host, no KVM (Check); runs dtc.  Includes the unit under
  * test; links the host's libfdt (libfdt-dev).
@@ -46,6 +47,36 @@ static struct arm64_fdt_machine two_cpus(void)
 		.bootargs = "console=ttyS0 earlycon panic=-1",
 		.initrd_start = INITRD_START,
 		.initrd_end = INITRD_START + INITRD_SIZE,
+	};
+}
+
+/*
+ * The machine of fdt_lab.dts: the arm64 lab's boot, the virtio-console,
+ * two disks and the network card on windows 0-3, SPIs 16-19, as
+ * machine.c places them (MACHINE_VIRTIO_BASE + i * stride, SPI 16 + i).
+ */
+#define LAB_VIRTIO	 4
+#define LAB_INITRD_START 0xf429000ULL
+#define LAB_INITRD_SIZE	 10316800ULL
+#define LAB_NET_WINDOW	 3
+static struct arm64_fdt_virtio lab_virtio[LAB_VIRTIO];
+
+static struct arm64_fdt_machine lab_machine(void)
+{
+	for (unsigned int i = 0; i < LAB_VIRTIO; i++)
+		lab_virtio[i] = (struct arm64_fdt_virtio){
+			MACHINE_VIRTIO_BASE + i * MACHINE_VIRTIO_STRIDE, 0x200,
+			MACHINE_SPI_VIRTIO + i
+		};
+	return (struct arm64_fdt_machine){
+		.mem_size = 256 * MiB,
+		.ncpus = 2,
+		.mpidr = mpidr_01,
+		.virtio = lab_virtio,
+		.nvirtio = LAB_VIRTIO,
+		.bootargs = "panic=-1 quiet console=ttyS0",
+		.initrd_start = LAB_INITRD_START,
+		.initrd_end = LAB_INITRD_START + LAB_INITRD_SIZE,
 	};
 }
 
@@ -123,6 +154,30 @@ START_TEST(one_cpu_nothing_else)
 	reference("fdt_1cpu.dts", ref);
 	ck_assert_str_eq(ours, ref);
 	ck_assert_str_eq(warn, "");
+}
+END_TEST
+
+START_TEST(the_lab_machine_with_its_network_card)
+{
+	static char ours[DTC_OUTPUT_MAX], ref[DTC_OUTPUT_MAX],
+		warn[DTC_OUTPUT_MAX];
+	struct arm64_fdt_machine m = lab_machine();
+	const fdt32_t *irq;
+	int node, len;
+
+	ck_assert_int_eq(arm64_fdt_build(&m, blob, sizeof(blob)), 0);
+	decompile(blob, ours, warn);
+	reference("fdt_lab.dts", ref);
+	ck_assert_str_eq(ours, ref);
+	ck_assert_str_eq(warn, "");
+	/* The card's node, as the kernel's virtio_mmio driver finds it. */
+	node = fdt_path_offset(blob, "/virtio_mmio@d0003000");
+	ck_assert_int_ge(node, 0);
+	irq = fdt_getprop(blob, node, "interrupts", &len);
+	ck_assert_int_eq(len, 12);
+	ck_assert_uint_eq(fdt32_to_cpu(irq[1]),
+			  MACHINE_SPI_VIRTIO + LAB_NET_WINDOW);
+	ck_assert_uint_eq(fdt32_to_cpu(irq[1]), 19);
 }
 END_TEST
 
@@ -238,6 +293,7 @@ static Suite *fdt_suite(void)
 
 	tcase_add_test(tc, two_cpus_two_virtio_devices);
 	tcase_add_test(tc, one_cpu_nothing_else);
+	tcase_add_test(tc, the_lab_machine_with_its_network_card);
 	tcase_add_test(tc, the_kernel_reads_chosen_and_the_gic);
 	tcase_add_test(tc, cpu_nodes_follow_mpidr);
 	tcase_add_test(tc, a_small_buffer_is_enospc);
