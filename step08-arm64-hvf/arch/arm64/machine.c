@@ -36,7 +36,7 @@ static void spi_set_level(struct irq_line *line, bool level)
 {
 	struct arm64_machine *m = line->opaque;
 
-	arm64_check(m->hv->irq_line(&m->vm, line->gsi, level), m->vm.err_call);
+	arm64_check(m->hv->irq_line(&m->vm, line->gsi, level), &m->vm.err_call);
 }
 
 static void on_mark(void *opaque, uint8_t mark, uint64_t ns)
@@ -134,7 +134,7 @@ void arm64_machine_start_io(struct arm64_machine *m)
 				    &m->vm,
 				    m->net_window + VIRTIO_MMIO_QUEUE_NOTIFY,
 				    QUEUE_NOTIFY_LEN, q, m->net.kick_fd[q]),
-			    m->vm.err_call);
+			    &m->vm.err_call);
 	if ((err = virtio_net_attach(&m->net, &m->io)) < 0)
 		die("virtio_net_attach: %s", strerror(-err));
 	if ((err = iothread_start(&m->io)) < 0)

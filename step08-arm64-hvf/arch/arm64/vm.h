@@ -90,7 +90,7 @@ struct arm64_machine {
 };
 
 uint64_t arm64_clock_ns(void);
-void arm64_check(int err, const char *err_call);
+void arm64_check(int err, const char *const *err_call);
 
 void arm64_cli_parse(int argc, char **argv, struct arm64_options *o);
 void arm64_machine_create(struct arm64_machine *m);

@@ -61,10 +61,16 @@ uint64_t arm64_clock_ns(void)
 }
 
 /* A backend call's error: the call it names, and why. */
-void arm64_check(int err, const char *err_call)
+/*
+ * A backend's error: the call it names, and why.  err_call is where the
+ * backend writes that name, read only here, after the call: C evaluates
+ * a call's arguments in no set order, so passing the name itself could
+ * read it before the failing call had written it.
+ */
+void arm64_check(int err, const char *const *err_call)
 {
 	if (err < 0)
-		die("%s: %s", err_call, strerror(-err));
+		die("%s: %s", *err_call, strerror(-err));
 }
 
 static void finish(struct arm64_machine *m, int status, const char *end,
@@ -99,7 +105,7 @@ static bool on_hypercall(struct arm64_machine *m, struct hyp_vcpu *vcpu,
 	for (unsigned int i = 0; i < HC_ARGS; i++)
 		arm64_check(
 			m->hv->get_reg(vcpu, HYP_REG_X(i + 1), &call.arg[i]),
-			vcpu->err_call);
+			&vcpu->err_call);
 	pthread_mutex_lock(&m->lock);
 	if (hc->conduit == HYP_CONDUIT_SMC) {
 		ret = hc_refuse_access(&m->hc);
@@ -110,7 +116,7 @@ static bool on_hypercall(struct arm64_machine *m, struct hyp_vcpu *vcpu,
 	m->hc.stats[slot].ns += arm64_clock_ns() - start;
 	pthread_mutex_unlock(&m->lock);
 	arm64_check(m->hv->set_reg(vcpu, HYP_REG_X(0), (uint64_t)ret),
-		    vcpu->err_call);
+		    &vcpu->err_call);
 	return m->hc.exited;
 }
 /* book:end hypercall */
@@ -169,7 +175,7 @@ static void boot_registers(struct arm64_machine *m, struct hyp_vcpu *vcpu)
 
 	for (size_t i = 0; i < ARRAY_SIZE(regs); i++)
 		arm64_check(m->hv->set_reg(vcpu, regs[i].reg, regs[i].val),
-			    vcpu->err_call);
+			    &vcpu->err_call);
 }
 
 /*
@@ -185,9 +191,9 @@ static void *vcpu_thread(void *arg)
 	struct hyp_exit e;
 	int err = m->hv->vcpu_create(&m->vm, vcpu, index);
 
-	arm64_check(err, vcpu->err_call);
+	arm64_check(err, &vcpu->err_call);
 	arm64_check(m->hv->get_reg(vcpu, HYP_REG_MPIDR_EL1, &m->mpidr[index]),
-		    vcpu->err_call);
+		    &vcpu->err_call);
 	pthread_barrier_wait(&m->created);
 	pthread_barrier_wait(&m->ready);
 	if (index == 0)
@@ -227,9 +233,9 @@ static void create_vm(struct arm64_machine *m)
 	int err;
 
 	m->vm = (struct hyp_vm){ .ops = m->hv };
-	arm64_check(m->hv->vm_create(&m->vm, &cfg), m->vm.err_call);
+	arm64_check(m->hv->vm_create(&m->vm, &cfg), &m->vm.err_call);
 	arm64_check(m->hv->map_memory(&m->vm, 0, m->mem.base, m->mem.size),
-		    m->vm.err_call);
+		    &m->vm.err_call);
 	if (m->o.kernel)
 		return;
 	err = m->hv->forward_hypercalls(&m->vm, HC_ARM64_FUNCTION_BASE,
@@ -240,7 +246,7 @@ static void create_vm(struct arm64_machine *m)
 			m->vm.err_call, u.release);
 		exit(EXIT_HOST_CANNOT);
 	}
-	arm64_check(err, m->vm.err_call);
+	arm64_check(err, &m->vm.err_call);
 	vmm_say("HVC with function IDs %#x..%#x reach this VMM (%s)",
 		HC_ARM64_FUNCTION_BASE,
 		HC_ARM64_FUNCTION_BASE + HC_ARM64_FUNCTION_COUNT - 1,
@@ -312,7 +318,7 @@ static int run_vm(struct arm64_machine *m, const char *cmdline,
 		if (pthread_create(&t, NULL, vcpu_thread, (void *)(uintptr_t)i))
 			die("pthread_create: vcpu %u", i);
 	pthread_barrier_wait(&m->created);
-	arm64_check(m->hv->vm_ready(&m->vm), m->vm.err_call);
+	arm64_check(m->hv->vm_ready(&m->vm), &m->vm.err_call);
 	if (m->o.kernel) {
 		arm64_machine_fdt(m, cmdline);
 		arm64_machine_start_io(m);

@@ -59,10 +59,10 @@ uint64_t arm64_clock_ns(void)
 	return 42;
 }
 
-void arm64_check(int err, const char *err_call)
+void arm64_check(int err, const char *const *err_call)
 {
 	if (err < 0)
-		die("%s: %s", err_call, strerror(-err));
+		die("%s: %s", *err_call, strerror(-err));
 }
 
 /* The fake backend: every irq_line call, in order. */
