@@ -99,8 +99,7 @@
 #define ESR_ELx_SYS64_ISS_CRN_MASK                                             \
 	(UINT64_C(0xf) << ESR_ELx_SYS64_ISS_CRN_SHIFT)
 #define ESR_ELx_SYS64_ISS_RT_SHIFT  5
-#define ESR_ELx_SYS64_ISS_RT_MASK                                              \
-	(UINT64_C(0x1f) << ESR_ELx_SYS64_ISS_RT_SHIFT)
+#define ESR_ELx_SYS64_ISS_RT_MASK   (UINT64_C(0x1f) << ESR_ELx_SYS64_ISS_RT_SHIFT)
 #define ESR_ELx_SYS64_ISS_CRM_SHIFT 1
 #define ESR_ELx_SYS64_ISS_CRM_MASK                                             \
 	(UINT64_C(0xf) << ESR_ELx_SYS64_ISS_CRM_SHIFT)
