@@ -15,6 +15,7 @@
  * the one at EL2's side of the table, so the syndrome is ours to read.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 
 #include "hvf_arm64_decode.h"
@@ -163,23 +164,6 @@ bool hvf_gpr(unsigned int n, hv_reg_t *reg)
 	return true;
 }
 
-int hvf_core_reg_to_hv(unsigned int core_reg, hv_reg_t *reg)
-{
-	if (core_reg <= HVF_CORE_X30) {
-		*reg = (hv_reg_t)(HV_REG_X0 + core_reg);
-		return 0;
-	}
-	if (core_reg == HVF_CORE_PC) {
-		*reg = HV_REG_PC;
-		return 0;
-	}
-	if (core_reg == HVF_CORE_PSTATE) {
-		*reg = HV_REG_CPSR;
-		return 0;
-	}
-	return -1;
-}
-
 static uint64_t low_bytes_mask(uint32_t len)
 {
 	return len >= sizeof(uint64_t) ? UINT64_MAX : (1ULL << (8 * len)) - 1;
@@ -317,12 +301,13 @@ uint64_t hvf_boot_pstate(void)
  * MPIDR_EL1 register", hv_gic_create).  The same numbers on both
  * backends make the same device tree.
  */
-#define MPIDR_AFF_FIELD 0xffU
+#define MPIDR_AFF_VALUES 256U /* each Aff field: 8 bits */
 uint64_t hvf_mpidr_of(unsigned int index)
 {
+	uint64_t cluster = index / HVF_MPIDR_AFF0_CPUS;
 	uint64_t aff0 = index % HVF_MPIDR_AFF0_CPUS;
-	uint64_t aff1 = (index / HVF_MPIDR_AFF0_CPUS) & MPIDR_AFF_FIELD;
-	uint64_t aff2 = (index / HVF_MPIDR_AFF0_CPUS >> 8) & MPIDR_AFF_FIELD;
+	uint64_t aff1 = cluster % MPIDR_AFF_VALUES;
+	uint64_t aff2 = cluster / MPIDR_AFF_VALUES % MPIDR_AFF_VALUES;
 
 	return aff0 << MPIDR_AFF0_SHIFT | aff1 << MPIDR_AFF1_SHIFT |
 	       aff2 << MPIDR_AFF2_SHIFT;
@@ -352,6 +337,20 @@ uint64_t hvf_vtimer_ticks_left(uint64_t cntv_ctl, uint64_t cntv_cval,
 	return cntv_cval <= cntvct ? 0 : cntv_cval - cntvct;
 }
 /* book:end hvf_vtimer */
+
+#define NSEC_PER_MSEC 1000000ULL
+
+int hvf_ticks_to_ms(uint64_t ticks, uint32_t numer, uint32_t denom)
+{
+	uint64_t ns, ms;
+
+	if (ticks == UINT64_MAX || numer == 0 || denom == 0 ||
+	    ticks > UINT64_MAX / numer)
+		return -1;
+	ns = (ticks * numer + denom - 1) / denom;
+	ms = (ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
+	return ms > INT_MAX ? -1 : (int)ms;
+}
 
 enum hvf_sysreg_action hvf_sysreg_action(const struct hvf_sysreg *r)
 {

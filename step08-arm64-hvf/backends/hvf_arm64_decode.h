@@ -82,17 +82,6 @@ uint64_t hvf_pc_advance(const struct hvf_exception *exc);
  * be the PC). */
 bool hvf_gpr(unsigned int n, hv_reg_t *reg);
 
-/* The core's register numbering (hv.h's, see HVF-CHAPTER.md): X0..X30,
- * then PC and PSTATE.  -1 for a number beyond. */
-enum hvf_core_reg {
-	HVF_CORE_X0 = 0,
-	HVF_CORE_X30 = 30,
-	HVF_CORE_PC = 31,
-	HVF_CORE_PSTATE = 32,
-	HVF_CORE_REGS
-};
-int hvf_core_reg_to_hv(unsigned int core_reg, hv_reg_t *reg);
-
 /* A store: the bytes the device gets, from the register's value. */
 uint64_t hvf_mmio_store_value(const struct hvf_mmio *m, uint64_t rt_value);
 /* A load: what the register holds afterwards, from the device's bytes
@@ -155,8 +144,7 @@ uint64_t hvf_boot_pstate(void);
 #define MPIDR_AFF0_SHIFT    0
 #define MPIDR_AFF1_SHIFT    8
 #define MPIDR_AFF2_SHIFT    16
-#define MPIDR_AFF3_SHIFT    32
-#define MPIDR_AFFINITY_MASK 0xff00ffffffULL
+#define MPIDR_HWID_BITMASK  0xff00ffffffULL /* Aff3..Aff0: CPU_ON's target */
 #define HVF_MPIDR_AFF0_CPUS 16 /* vCPUs per Aff0 group, as KVM numbers */
 /* vCPU index -> its MPIDR affinity: KVM's numbering (16 per cluster), so
  * that the device tree is the same on both backends. */
@@ -175,6 +163,12 @@ bool hvf_vtimer_irq_level(uint64_t cntv_ctl);
  * when it cannot fire (disabled or masked): sleep until a kick. */
 uint64_t hvf_vtimer_ticks_left(uint64_t cntv_ctl, uint64_t cntv_cval,
 			       uint64_t cntvct);
+
+/* Counter ticks -> whole milliseconds, rounded up, for poll(): the host
+ * counter's ratio to nanoseconds is numer / denom (mach_timebase_info).
+ * UINT64_MAX ticks, or more milliseconds than an int holds: -1 (for
+ * ever). */
+int hvf_ticks_to_ms(uint64_t ticks, uint32_t numer, uint32_t denom);
 
 /* --- system registers the framework leaves to us ----------------------- */
 

@@ -183,6 +183,7 @@ hv_return_t hv_vcpu_set_sys_reg(hv_vcpu_t vcpu, hv_sys_reg_t reg,
 	((hv_sys_reg_t)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 |  \
 			(op2)))
 #define HV_SYS_REG_MPIDR_EL1	 HVF_SYS_REG(3, 0, 0, 0, 5)  /* 0xc005 */
+#define HV_SYS_REG_SP_EL1	 HVF_SYS_REG(3, 4, 4, 1, 0)  /* 0xe208 */
 #define HV_SYS_REG_CNTV_CTL_EL0	 HVF_SYS_REG(3, 3, 14, 3, 1) /* 0xdf19 */
 #define HV_SYS_REG_CNTV_CVAL_EL0 HVF_SYS_REG(3, 3, 14, 3, 2) /* 0xdf1a */
 

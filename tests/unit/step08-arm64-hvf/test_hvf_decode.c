@@ -442,26 +442,6 @@ START_TEST(general_registers_map_to_hv_reg_x0_plus_n)
 }
 END_TEST
 
-START_TEST(core_registers_map_to_hv_reg)
-{
-	hv_reg_t reg;
-
-	ck_assert_int_eq(hvf_core_reg_to_hv(HVF_CORE_X0, &reg), 0);
-	ck_assert_uint_eq(reg, HV_REG_X0);
-	ck_assert_int_eq(hvf_core_reg_to_hv(HVF_CORE_X30, &reg), 0);
-	ck_assert_uint_eq(reg, HV_REG_LR);
-	ck_assert_int_eq(hvf_core_reg_to_hv(29, &reg), 0);
-	ck_assert_uint_eq(reg, HV_REG_FP);
-	ck_assert_int_eq(hvf_core_reg_to_hv(HVF_CORE_PC, &reg), 0);
-	ck_assert_uint_eq(reg, HV_REG_PC);
-	ck_assert_uint_eq(reg, 31);
-	ck_assert_int_eq(hvf_core_reg_to_hv(HVF_CORE_PSTATE, &reg), 0);
-	ck_assert_uint_eq(reg, HV_REG_CPSR);
-	ck_assert_uint_eq(reg, 34);
-	ck_assert_int_eq(hvf_core_reg_to_hv(HVF_CORE_REGS, &reg), -1);
-}
-END_TEST
-
 START_TEST(boot_pstate_is_el1h_with_daif_masked)
 {
 	/* M 0b0101 (EL1h) + F 0x40 + I 0x80 + A 0x100 + D 0x200 = 0x3c5 */
@@ -532,7 +512,6 @@ int main(void)
 	tcase_add_test(other, msr_oslar_el1_is_a_write_from_x0);
 	tcase_add_test(other, mrs_icc_iar1_el1_is_not_ours_to_answer);
 	tcase_add_test(other, general_registers_map_to_hv_reg_x0_plus_n);
-	tcase_add_test(other, core_registers_map_to_hv_reg);
 	tcase_add_test(other, boot_pstate_is_el1h_with_daif_masked);
 	tcase_add_test(other, mpidr_numbers_vcpus_as_kvm_does);
 	tcase_add_test(
