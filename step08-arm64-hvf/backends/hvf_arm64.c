@@ -73,7 +73,7 @@ struct hvf_vcpu {
 	bool mmio_pending;  /* an access the next run() completes */
 	struct hvf_mmio mmio;
 	uint8_t data[sizeof(uint64_t)];
-	char why[96]; /* HYP_EXIT_FAILED: what, for err_call */
+	char why[192]; /* HYP_EXIT_FAILED: what, for err_call */
 };
 
 struct hvf_vm {
