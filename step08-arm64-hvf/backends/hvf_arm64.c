@@ -442,7 +442,7 @@ static int vtimer_resample(struct hvf_vcpu *v)
 
 /* --- PSCI: the firmware is ours ---------------------------------------- */
 
-/* The vCPU whose MPIDR affinity is target, or NULL. */
+/* The vCPU whose MPIDR affinity is target, or NULL; h->lock held. */
 static struct hvf_vcpu *vcpu_by_mpidr(struct hvf_vm *h, uint64_t target)
 {
 	for (unsigned int i = 0; i < h->nr_vcpus; i++)
@@ -457,13 +457,14 @@ static struct hvf_vcpu *vcpu_by_mpidr(struct hvf_vm *h, uint64_t target)
  * its own thread sets its registers (wait_until_on). */
 static int64_t psci_cpu_on(struct hvf_vcpu *v, const struct hvf_smccc_call *c)
 {
-	struct hvf_vcpu *t = vcpu_by_mpidr(v->vm, c->args[0]);
+	struct hvf_vcpu *t;
 	int64_t ret = PSCI_RET_SUCCESS;
 
-	if (!t)
-		return PSCI_RET_INVALID_PARAMS;
 	pthread_mutex_lock(&v->vm->lock);
-	if (t->power == HVF_CPU_ON) {
+	t = vcpu_by_mpidr(v->vm, c->args[0]);
+	if (!t) {
+		ret = PSCI_RET_INVALID_PARAMS;
+	} else if (t->power == HVF_CPU_ON) {
 		ret = PSCI_RET_ALREADY_ON;
 	} else if (t->power == HVF_CPU_ON_PENDING) {
 		ret = PSCI_RET_ON_PENDING;
@@ -487,13 +488,13 @@ static int64_t psci_affinity_info(struct hvf_vcpu *v,
 		[HVF_CPU_ON_PENDING] = PSCI_0_2_AFFINITY_LEVEL_ON_PENDING,
 		[HVF_CPU_ON] = PSCI_0_2_AFFINITY_LEVEL_ON,
 	};
-	struct hvf_vcpu *t = vcpu_by_mpidr(v->vm, c->args[0]);
-	int64_t ret;
+	struct hvf_vcpu *t;
+	int64_t ret = PSCI_RET_INVALID_PARAMS;
 
-	if (!t || c->args[1] != 0)
-		return PSCI_RET_INVALID_PARAMS;
 	pthread_mutex_lock(&v->vm->lock);
-	ret = state[t->power];
+	t = vcpu_by_mpidr(v->vm, c->args[0]);
+	if (t && c->args[1] == 0)
+		ret = state[t->power];
 	pthread_mutex_unlock(&v->vm->lock);
 	return ret;
 }
