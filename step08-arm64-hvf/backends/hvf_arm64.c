@@ -949,10 +949,29 @@ static int hvf_forward_hypercalls(struct hyp_vm *vm, uint32_t first,
 
 /* book:begin hvf_vcpu_create */
 /*
+ * What a new vCPU needs from us: its MPIDR_EL1 (the GIC routes by it,
+ * the device tree names the CPU by it) and, with the framework's GIC,
+ * ID_AA64PFR0_EL1 saying that the GICv3 system registers are there (set
+ * unless the framework does so itself: UNVERIFIED which it does).
+ */
+static hv_return_t vcpu_setup(struct hvf_vcpu *v, bool gic)
+{
+	uint64_t pfr0;
+	hv_return_t ret;
+
+	ret = hv_vcpu_set_sys_reg(v->id, HV_SYS_REG_MPIDR_EL1, v->mpidr);
+	if (ret != HV_SUCCESS || !gic)
+		return ret;
+	ret = hv_vcpu_get_sys_reg(v->id, HV_SYS_REG_ID_AA64PFR0_EL1, &pfr0);
+	if (ret != HV_SUCCESS)
+		return ret;
+	return hv_vcpu_set_sys_reg(v->id, HV_SYS_REG_ID_AA64PFR0_EL1,
+				   hvf_pfr0_with_gic(pfr0));
+}
+
+/*
  * On the thread that will run it: the framework binds the vCPU to its
- * creator.  Its MPIDR_EL1 is ours to set (the GIC routes by it, the
- * device tree names the CPU by it); vCPU 0 is on, the others wait for
- * PSCI CPU_ON.
+ * creator.  vCPU 0 is on, the others wait for PSCI CPU_ON.
  */
 static int hvf_vcpu_create(struct hyp_vm *vm, struct hyp_vcpu *vcpu,
 			   unsigned int index)
@@ -973,24 +992,24 @@ static int hvf_vcpu_create(struct hyp_vm *vm, struct hyp_vcpu *vcpu,
 	}
 	fcntl(v->wake[0], F_SETFL, O_NONBLOCK);
 	fcntl(v->wake[1], F_SETFL, O_NONBLOCK);
-	*v = (struct hvf_vcpu){ .hyp = vcpu,
-				.vm = h,
-				.wake = { v->wake[0], v->wake[1] },
-				.mpidr = hvf_mpidr_of(index),
-				.power = index ? HVF_CPU_OFF : HVF_CPU_ON };
-	vcpu->vm = vm;
-	vcpu->index = index;
-	vcpu->priv = v;
+	v->hyp = vcpu;
+	v->vm = h;
+	v->mpidr = hvf_mpidr_of(index);
+	v->power = index ? HVF_CPU_OFF : HVF_CPU_ON;
+	*vcpu = (struct hyp_vcpu){ .vm = vm, .index = index, .priv = v };
 	ret = hv_vcpu_create(&v->id, &v->exit, NULL);
 	if (ret == HV_SUCCESS)
-		ret = hv_vcpu_set_sys_reg(v->id, HV_SYS_REG_MPIDR_EL1,
-					  v->mpidr);
+		ret = vcpu_setup(v, h->gic);
 	if (ret != HV_SUCCESS) {
 		close(v->wake[0]);
 		close(v->wake[1]);
 		free(v);
-		vcpu->priv = NULL;
-		vcpu->err_call = "hv_vcpu_create";
+		*vcpu = (struct hyp_vcpu){
+			.vm = vm,
+			.index = index,
+			.err_call = "hv_vcpu_create, or its "
+				    "MPIDR_EL1/ID_AA64PFR0_EL1"
+		};
 		return hvf_errno(ret);
 	}
 	pthread_mutex_lock(&h->lock);

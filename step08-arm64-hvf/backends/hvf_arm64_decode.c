@@ -352,8 +352,35 @@ int hvf_ticks_to_ms(uint64_t ticks, uint32_t numer, uint32_t denom)
 	return ms > INT_MAX ? -1 : (int)ms;
 }
 
+static bool is_pmu_sysreg(const struct hvf_sysreg *r)
+{
+	if (r->op0 != ARM64_SYSREG_OP0_SYS || r->op1 != ARM64_SYSREG_OP1_EL0)
+		return false;
+	return r->crn == ARM64_SYSREG_CRN_PMU ||
+	       (r->crn == ARM64_SYSREG_CRN_TIMER_PMU &&
+		r->crm >= ARM64_SYSREG_CRM_PMEV_MIN);
+}
+
+static bool is_id_sysreg(const struct hvf_sysreg *r)
+{
+	return r->op0 == ARM64_SYSREG_OP0_SYS && r->op1 == 0 &&
+	       r->crn == ARM64_SYSREG_CRN_ID &&
+	       r->crm >= ARM64_SYSREG_CRM_ID_MIN &&
+	       r->crm <= ARM64_SYSREG_CRM_ID_MAX;
+}
+
 enum hvf_sysreg_action hvf_sysreg_action(const struct hvf_sysreg *r)
 {
-	return r->op0 == ARM64_SYSREG_OP0_DEBUG ? HVF_SYSREG_RAZ_WI
-						: HVF_SYSREG_UNHANDLED;
+	if (r->op0 == ARM64_SYSREG_OP0_DEBUG || is_pmu_sysreg(r) ||
+	    (is_id_sysreg(r) && r->is_read))
+		return HVF_SYSREG_RAZ_WI;
+	return HVF_SYSREG_UNHANDLED;
+}
+
+uint64_t hvf_pfr0_with_gic(uint64_t id_aa64pfr0)
+{
+	if (id_aa64pfr0 & ID_AA64PFR0_EL1_GIC_MASK)
+		return id_aa64pfr0; /* the framework says so already */
+	return id_aa64pfr0 | ID_AA64PFR0_EL1_GIC_IMP
+				     << ID_AA64PFR0_EL1_GIC_SHIFT;
 }

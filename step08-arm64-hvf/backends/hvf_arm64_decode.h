@@ -177,9 +177,39 @@ enum hvf_sysreg_action {
 	HVF_SYSREG_RAZ_WI,   /* read as zero, writes ignored, PC += 4 */
 	HVF_SYSREG_UNHANDLED /* end the VM, naming the register */
 };
-/* op0 == 2: the debug registers (OS lock, breakpoints): a guest without
- * a debugger sees none (OSLSR_EL1 reads 0: "OS lock not implemented"). */
-#define ARM64_SYSREG_OP0_DEBUG 2
+/*
+ * The registers the framework traps that a Linux guest touches without
+ * a debugger or a PMU in its device tree ("A.a Instruction encodings" /
+ * "System instruction class encoding overview" in the Arm ARM):
+ *   op0 2: the debug registers (MDSCR_EL1, OSLAR_EL1, OSDLR_EL1,
+ *     DBGB*, DBGW*): no debugger, so none (OSLSR_EL1 reads 0: "OS lock
+ *     not implemented");
+ *   op0 3, op1 3, CRn 9 (PMCR_EL0 .. PMUSERENR_EL0) and CRn 14, CRm 8..15
+ *     (PMEVCNTR<n>, PMEVTYPER<n>, PMCCFILTR): the PMU, which Linux's
+ *     __cpu_setup still resets (PMUSERENR_EL0 = 0) when ID_AA64DFR0_EL1
+ *     shows one: no counters;
+ *   op0 3, op1 0, CRn 0, CRm 1..7: the ID registers, should the framework
+ *     trap one it does not know: RES0, "not implemented".
+ */
+#define ARM64_SYSREG_OP0_DEBUG	   2
+#define ARM64_SYSREG_OP0_SYS	   3
+#define ARM64_SYSREG_OP1_EL0	   3
+#define ARM64_SYSREG_CRN_PMU	   9
+#define ARM64_SYSREG_CRN_TIMER_PMU 14
+#define ARM64_SYSREG_CRM_PMEV_MIN  8
+#define ARM64_SYSREG_CRN_ID	   0
+#define ARM64_SYSREG_CRM_ID_MIN	   1
+#define ARM64_SYSREG_CRM_ID_MAX	   7
 enum hvf_sysreg_action hvf_sysreg_action(const struct hvf_sysreg *r);
+
+/* "ID_AA64PFR0_EL1": GIC [27:24], 0b0001 "System register interface to
+ * versions 3.0 and 4.0 of the GIC CPU interface is supported".  The
+ * value a vCPU with the framework's GICv3 should show: Linux reads it
+ * (its ARM64_HAS_GIC_CPUIF_SYSREGS capability) before trusting the
+ * ICC_* registers; QEMU sets it for its own GICv3 on HVF. */
+#define ID_AA64PFR0_EL1_GIC_SHIFT 24
+#define ID_AA64PFR0_EL1_GIC_MASK  (0xfULL << ID_AA64PFR0_EL1_GIC_SHIFT)
+#define ID_AA64PFR0_EL1_GIC_IMP	  1ULL
+uint64_t hvf_pfr0_with_gic(uint64_t id_aa64pfr0);
 
 #endif

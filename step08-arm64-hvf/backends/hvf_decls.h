@@ -182,18 +182,19 @@ hv_return_t hv_vcpu_set_sys_reg(hv_vcpu_t vcpu, hv_sys_reg_t reg,
 #define HVF_SYS_REG(op0, op1, crn, crm, op2)                                   \
 	((hv_sys_reg_t)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 |  \
 			(op2)))
-#define HV_SYS_REG_MPIDR_EL1	 HVF_SYS_REG(3, 0, 0, 0, 5)  /* 0xc005 */
-#define HV_SYS_REG_SP_EL1	 HVF_SYS_REG(3, 4, 4, 1, 0)  /* 0xe208 */
-#define HV_SYS_REG_CNTV_CTL_EL0	 HVF_SYS_REG(3, 3, 14, 3, 1) /* 0xdf19 */
-#define HV_SYS_REG_CNTV_CVAL_EL0 HVF_SYS_REG(3, 3, 14, 3, 2) /* 0xdf1a */
+#define HV_SYS_REG_MPIDR_EL1	   HVF_SYS_REG(3, 0, 0, 0, 5)  /* 0xc005 */
+#define HV_SYS_REG_SP_EL1	   HVF_SYS_REG(3, 4, 4, 1, 0)  /* 0xe208 */
+#define HV_SYS_REG_ID_AA64PFR0_EL1 HVF_SYS_REG(3, 0, 0, 4, 0)  /* 0xc020 */
+#define HV_SYS_REG_CNTV_CTL_EL0	   HVF_SYS_REG(3, 3, 14, 3, 1) /* 0xdf19 */
+#define HV_SYS_REG_CNTV_CVAL_EL0   HVF_SYS_REG(3, 3, 14, 3, 2) /* 0xdf1a */
 
 /* [doc:hv_interrupt_type_t] HV_INTERRUPT_TYPE_IRQ, _FIQ; values [enum].
  * [doc:hv_vcpu_set_pending_interrupt(_:_:_:)]: the vCPU's IRQ line as
  * the guest sees it at the next hv_vcpu_run (used without the framework's
  * GIC, for the timer's interrupt). */
 typedef uint32_t hv_interrupt_type_t;
-#define HV_INTERRUPT_TYPE_IRQ	 0
-#define HV_INTERRUPT_TYPE_FIQ	 1
+#define HV_INTERRUPT_TYPE_IRQ	   0
+#define HV_INTERRUPT_TYPE_FIQ	   1
 hv_return_t hv_vcpu_set_pending_interrupt(hv_vcpu_t vcpu,
 					  hv_interrupt_type_t type,
 					  bool pending);

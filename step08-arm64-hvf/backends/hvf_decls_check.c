@@ -33,6 +33,7 @@ _Static_assert(HV_MEMORY_READ == 1 && HV_MEMORY_WRITE == 2 &&
 	       "hv_memory_flags_t");
 _Static_assert(HV_SYS_REG_MPIDR_EL1 == 0xc005, "S3_0_C0_C0_5");
 _Static_assert(HV_SYS_REG_SP_EL1 == 0xe208, "S3_4_C4_C1_0");
+_Static_assert(HV_SYS_REG_ID_AA64PFR0_EL1 == 0xc020, "S3_0_C0_C4_0");
 _Static_assert(HV_SYS_REG_CNTV_CTL_EL0 == 0xdf19, "S3_3_C14_C3_1");
 _Static_assert(HV_SYS_REG_CNTV_CVAL_EL0 == 0xdf1a, "S3_3_C14_C3_2");
 

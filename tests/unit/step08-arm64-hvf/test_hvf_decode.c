@@ -431,6 +431,67 @@ START_TEST(mrs_icc_iar1_el1_is_not_ours_to_answer)
 }
 END_TEST
 
+START_TEST(pmuserenr_el0_write_is_ignored)
+{
+	/* msr pmuserenr_el0, xzr (S3_3_C9_C14_0), as Linux's __cpu_setup
+	 * does: Op0 3 << 20 = 0x300000, Op2 0, Op1 3 << 14 = 0xc000, CRn 9
+	 * << 10 = 0x2400, Rt 31 << 5 = 0x3e0, CRm 14 << 1 = 0x1c, Dir 0.
+	 * 0x62000000 + 0x30e7fc = 0x6230e7fc */
+	struct hvf_exception exc;
+
+	ck_assert_int_eq(hvf_decode_exception(0x6230e7fc, 0, &exc), 0);
+	ck_assert_uint_eq(exc.sysreg.op1, 3);
+	ck_assert_uint_eq(exc.sysreg.crn, 9);
+	ck_assert_uint_eq(exc.sysreg.crm, 14);
+	ck_assert_uint_eq(exc.sysreg.rt, ARM64_REG_XZR);
+	ck_assert(!exc.sysreg.is_read);
+	ck_assert_int_eq(hvf_sysreg_action(&exc.sysreg), HVF_SYSREG_RAZ_WI);
+}
+END_TEST
+
+START_TEST(id_registers_read_as_zero_but_are_not_written)
+{
+	/* mrs x0, id_aa64zfr0_el1 (S3_0_C0_C4_4): 0x300000 + Op2 4 << 17 =
+	 * 0x80000 + CRm 4 << 1 = 0x8 + Dir 1: 0x62000000 + 0x380009 =
+	 * 0x62380009; the same as a write (Dir 0): 0x62380008. */
+	struct hvf_exception exc;
+
+	ck_assert_int_eq(hvf_decode_exception(0x62380009, 0, &exc), 0);
+	ck_assert_uint_eq(exc.sysreg.crm, 4);
+	ck_assert_uint_eq(exc.sysreg.op2, 4);
+	ck_assert_int_eq(hvf_sysreg_action(&exc.sysreg), HVF_SYSREG_RAZ_WI);
+	ck_assert_int_eq(hvf_decode_exception(0x62380008, 0, &exc), 0);
+	ck_assert_int_eq(hvf_sysreg_action(&exc.sysreg), HVF_SYSREG_UNHANDLED);
+}
+END_TEST
+
+START_TEST(cntpct_el0_is_not_answered)
+{
+	/* mrs x3, cntpct_el0 (S3_3_C14_C0_1): 0x300000 + Op2 1 << 17 =
+	 * 0x20000 + Op1 3 << 14 = 0xc000 + CRn 14 << 10 = 0x3800 + Rt 3 << 5
+	 * = 0x60 + CRm 0 + Dir 1: 0x62000000 + 0x32f861 = 0x6232f861.  CRn
+	 * 14 but CRm 0: the timer's, not the PMU's. */
+	struct hvf_exception exc;
+
+	ck_assert_int_eq(hvf_decode_exception(0x6232f861, 0, &exc), 0);
+	ck_assert_uint_eq(exc.sysreg.crn, 14);
+	ck_assert_uint_eq(exc.sysreg.crm, 0);
+	ck_assert_uint_eq(exc.sysreg.op2, 1);
+	ck_assert_uint_eq(exc.sysreg.rt, 3);
+	ck_assert_int_eq(hvf_sysreg_action(&exc.sysreg), HVF_SYSREG_UNHANDLED);
+}
+END_TEST
+
+START_TEST(id_aa64pfr0_gets_the_gic_field)
+{
+	/* GIC [27:24] = 1: 0x11 (EL0, EL1 AArch64) becomes 0x01000011. */
+	ck_assert_uint_eq(hvf_pfr0_with_gic(0x11), 0x01000011);
+	/* Already 1 (or 3, GICv4.1): left alone. */
+	ck_assert_uint_eq(hvf_pfr0_with_gic(0x01000011), 0x01000011);
+	ck_assert_uint_eq(hvf_pfr0_with_gic(0x03000011), 0x03000011);
+}
+END_TEST
+
 START_TEST(general_registers_map_to_hv_reg_x0_plus_n)
 {
 	for (unsigned int n = 0; n <= 30; n++) {
@@ -511,6 +572,10 @@ int main(void)
 	tcase_add_test(other, mrs_oslsr_el1_is_a_read_into_x1);
 	tcase_add_test(other, msr_oslar_el1_is_a_write_from_x0);
 	tcase_add_test(other, mrs_icc_iar1_el1_is_not_ours_to_answer);
+	tcase_add_test(other, pmuserenr_el0_write_is_ignored);
+	tcase_add_test(other, id_registers_read_as_zero_but_are_not_written);
+	tcase_add_test(other, cntpct_el0_is_not_answered);
+	tcase_add_test(other, id_aa64pfr0_gets_the_gic_field);
 	tcase_add_test(other, general_registers_map_to_hv_reg_x0_plus_n);
 	tcase_add_test(other, boot_pstate_is_el1h_with_daif_masked);
 	tcase_add_test(other, mpidr_numbers_vcpus_as_kvm_does);
