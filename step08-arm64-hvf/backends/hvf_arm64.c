@@ -290,7 +290,7 @@ static int mmio_complete(struct hvf_vcpu *v)
 		if (err)
 			return err;
 	}
-	return advance_pc(v, sizeof(uint32_t)); /* one A64 instruction */
+	return advance_pc(v, ARM64_INSN_SIZE);
 }
 /* book:end hvf_mmio */
 
@@ -609,7 +609,7 @@ static int sysreg_access(struct hvf_vcpu *v, const struct hvf_sysreg *r,
 	}
 	if (r->is_read)
 		err = set_x(v, r->rt, 0);
-	return err ? err : advance_pc(v, sizeof(uint32_t));
+	return err ? err : advance_pc(v, ARM64_INSN_SIZE);
 }
 
 /* book:begin hvf_exception */

@@ -20,8 +20,6 @@
 
 #include "hvf_arm64_decode.h"
 
-#define ARM64_INSN_SIZE 4 /* every A64 instruction: 32 bits */
-
 /* book:begin hvf_decode_dabt */
 /*
  * "ISS encoding for an exception from a Data Abort".  With ISV set the

@@ -73,6 +73,8 @@ struct hvf_exception {
  */
 int hvf_decode_exception(uint64_t esr, uint64_t ipa, struct hvf_exception *exc);
 
+#define ARM64_INSN_SIZE 4 /* every A64 instruction: 32 bits */
+
 /* How far the PC must move before the vCPU runs again: 4 (past the
  * instruction) or 0 (HVC: already past it). */
 uint64_t hvf_pc_advance(const struct hvf_exception *exc);
