@@ -89,15 +89,14 @@ struct hvf_vm {
 static const struct {
 	hv_return_t ret;
 	int err;
-	const char *name;
 } hv_errors[] = {
-	{ HV_ERROR, EIO, "HV_ERROR" },
-	{ HV_BUSY, EBUSY, "HV_BUSY" },
-	{ HV_BAD_ARGUMENT, EINVAL, "HV_BAD_ARGUMENT" },
-	{ HV_NO_RESOURCES, ENOMEM, "HV_NO_RESOURCES" },
-	{ HV_NO_DEVICE, ENODEV, "HV_NO_DEVICE" },
-	{ HV_DENIED, EPERM, "HV_DENIED" },
-	{ HV_UNSUPPORTED, EOPNOTSUPP, "HV_UNSUPPORTED" },
+	{ HV_ERROR, EIO },
+	{ HV_BUSY, EBUSY },
+	{ HV_BAD_ARGUMENT, EINVAL },
+	{ HV_NO_RESOURCES, ENOMEM },
+	{ HV_NO_DEVICE, ENODEV },
+	{ HV_DENIED, EPERM },
+	{ HV_UNSUPPORTED, EOPNOTSUPP },
 };
 /* book:end hvf_errno */
 
@@ -109,14 +108,6 @@ int hvf_errno(hv_return_t ret)
 		if (hv_errors[i].ret == ret)
 			return -hv_errors[i].err;
 	return ret == HV_SUCCESS ? 0 : -EIO;
-}
-
-const char *hvf_strerror(hv_return_t ret)
-{
-	for (size_t i = 0; i < HV_ERRORS; i++)
-		if (hv_errors[i].ret == ret)
-			return hv_errors[i].name;
-	return ret == HV_SUCCESS ? "HV_SUCCESS" : "an unknown hv_return_t";
 }
 
 static const char *const reason_names[HVF_REASONS] = {

@@ -28,9 +28,8 @@ struct hvf_reg_ref {
 int hvf_reg_ref(enum hyp_reg reg, struct hvf_reg_ref *ref);
 
 /* A framework error as -errno (HV_BAD_ARGUMENT -> -EINVAL, HV_DENIED ->
- * -EPERM, ...), and its name for messages. */
+ * -EPERM, ...): the core prints strerror(-err) after err_call. */
 int hvf_errno(hv_return_t ret);
-const char *hvf_strerror(hv_return_t ret);
 
 /* The backend's exit codes (hyp_exit.reason), below the core's count. */
 enum hvf_reason {

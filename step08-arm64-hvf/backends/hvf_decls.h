@@ -58,7 +58,7 @@
  * HV_NO_DEVICE, HV_DENIED, HV_UNSUPPORTED [doc:hv_return_t]; Apple's
  * header builds them with err_system(0x3e) | err_sub(0xba) | n, i.e.
  * 0xfae94000 + n [enum: the values as the bindings give them, UNVERIFIED].
- * The backend only ever prints them, by name (hvf_strerror). */
+ * The backend turns each into an errno (hvf_errno). */
 typedef int hv_return_t;
 #define HV_SUCCESS			0
 #define HV_ERROR			((hv_return_t)0xfae94001)

@@ -79,8 +79,6 @@ START_TEST(framework_errors_become_errno)
 	ck_assert_int_eq(hvf_errno(HV_DENIED), -EPERM);
 	ck_assert_int_eq(hvf_errno(HV_UNSUPPORTED), -EOPNOTSUPP);
 	ck_assert_int_eq(hvf_errno(12345), -EIO);
-	ck_assert_str_eq(hvf_strerror(HV_DENIED), "HV_DENIED");
-	ck_assert_str_eq(hvf_strerror(12345), "an unknown hv_return_t");
 }
 END_TEST
 
