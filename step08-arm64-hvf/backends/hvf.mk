@@ -32,7 +32,7 @@
 # "dtc" installs it), and the guests (build/arm64/*.bin, the Image, the
 # initramfs) built on Linux, where the step's Makefile builds them.
 
-HVF_TOP      ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+HVF_TOP      := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 HVF_STEP     := $(HVF_TOP)/step08-arm64-hvf
 HVF_DIR      := $(HVF_STEP)/backends
 HVF_STUB     := $(HVF_TOP)/tests/unit/step08-arm64-hvf/hvf_link_stub.c
