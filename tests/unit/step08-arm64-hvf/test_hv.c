@@ -16,6 +16,7 @@
 #include "hv.c"
 #include "exit_names.c"
 #include "x86_cpu.c"
+#include "backends/kvm_eventfd.c"
 #include "backends/kvm_x86.c"
 #include "backends/list_linux_x86_64.c"
 
