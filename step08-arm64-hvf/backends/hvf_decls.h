@@ -56,9 +56,13 @@
  * an int); [doc:HV_SUCCESS] success, 0 [qemu: compares with 0 freely].
  * The error codes are HV_ERROR, HV_BUSY, HV_BAD_ARGUMENT, HV_NO_RESOURCES,
  * HV_NO_DEVICE, HV_DENIED, HV_UNSUPPORTED [doc:hv_return_t]; Apple's
- * header builds them with err_system(0x3e) | err_sub(0xba) | n, i.e.
- * 0xfae94000 + n [enum: the values as the bindings give them, UNVERIFIED].
- * The backend turns each into an errno (hvf_errno). */
+ * header builds them as err_system(0x3e) | err_sub(0xba5) | n, i.e.
+ * 0xfae94000 + n [enum: the values as the bindings give them; two seen
+ * printed as signed numbers in public bug reports of Intel Macs, whose
+ * header is the same: hyperkit's "hv_vm_create unknown error -85377023"
+ * is 0xfae94001, HV_ERROR, and xhyve's "-85377018" 0xfae94006,
+ * HV_NO_DEVICE; UNVERIFIED on Apple silicon].  The backend turns each
+ * into an errno (hvf_errno). */
 typedef int hv_return_t;
 #define HV_SUCCESS			0
 #define HV_ERROR			((hv_return_t)0xfae94001)

@@ -26,6 +26,17 @@ _Static_assert(HV_REG_FP == 29 && HV_REG_LR == 30, "hv_reg_t");
 _Static_assert(HV_REG_PC == 31 && HV_REG_FPCR == 32 && HV_REG_FPSR == 33 &&
 		       HV_REG_CPSR == 34,
 	       "hv_reg_t");
+/* Both sides as hv_return_t: Apple's constants may be enumerators of an
+ * unsigned type, ours are ints; the comparison must not depend on it. */
+#define HV_RET_IS(name, value) ((hv_return_t)(name) == (hv_return_t)(value))
+_Static_assert(HV_RET_IS(HV_ERROR, 0xfae94001) &&
+		       HV_RET_IS(HV_BUSY, 0xfae94002) &&
+		       HV_RET_IS(HV_BAD_ARGUMENT, 0xfae94003) &&
+		       HV_RET_IS(HV_NO_RESOURCES, 0xfae94005) &&
+		       HV_RET_IS(HV_NO_DEVICE, 0xfae94006) &&
+		       HV_RET_IS(HV_DENIED, 0xfae94007) &&
+		       HV_RET_IS(HV_UNSUPPORTED, 0xfae9400f),
+	       "hv_return_t: err_system(0x3e) | err_sub(0xba5) | n");
 _Static_assert(HV_INTERRUPT_TYPE_IRQ == 0 && HV_INTERRUPT_TYPE_FIQ == 1,
 	       "hv_interrupt_type_t");
 _Static_assert(HV_MEMORY_READ == 1 && HV_MEMORY_WRITE == 2 &&
