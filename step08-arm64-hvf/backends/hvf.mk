@@ -7,7 +7,7 @@
 #   hvf-check        compile the backend (hvf_arm64.c, hvf_arm64_decode.c)
 #                    and hvf_decls_check.c against hvf_decls.h with -Werror,
 #                    then link the backend with the TEST-ONLY stub
-#                    (tests/unit/step08-arm64-hvf/hvf_link_stub.c, every
+#                    (tests/unit/step08-arm64-hvf/hvf_fake.c, every
 #                    call fails) into a shared object with no undefined
 #                    symbol.  Nothing runs: this proves the backend
 #                    type-checks against the declarations and needs no
@@ -35,7 +35,7 @@
 HVF_TOP      := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 HVF_STEP     := $(HVF_TOP)/step08-arm64-hvf
 HVF_DIR      := $(HVF_STEP)/backends
-HVF_STUB     := $(HVF_TOP)/tests/unit/step08-arm64-hvf/hvf_link_stub.c
+HVF_STUB     := $(HVF_TOP)/tests/unit/step08-arm64-hvf/hvf_fake.c
 HVF_SRCS     := $(HVF_DIR)/hvf_arm64.c $(HVF_DIR)/hvf_arm64_decode.c
 HVF_HDRS     := $(wildcard $(HVF_DIR)/*.h) $(HVF_STEP)/hv.h
 HVF_BUILD    := $(HVF_STEP)/build/hvf

@@ -5,7 +5,7 @@
  * framework's, and what the backend says when the framework refuses.
  *
  * Runs: on the Linux host (Check), with the backend linked against
- * hvf_link_stub.c, a TEST-ONLY stub whose every call fails: no VM is
+ * hvf_fake.c, a TEST-ONLY stub whose every call fails: no VM is
  * created and no guest runs here.  The GIC limits below are made up for
  * the check (Apple does not document the values; a Mac reports its own).
  * Spec: Apple's Hypervisor framework reference (hvf_decls.h); hv.h.
@@ -18,7 +18,8 @@
 
 #include "backends/hvf_arm64.c"
 #include "backends/hvf_arm64_decode.c"
-#include "hvf_link_stub.c"
+#include "backends/list_macos_arm64.c"
+#include "hvf_fake.c"
 
 START_TEST(general_registers_are_hv_reg_x0_plus_n)
 {
@@ -82,15 +83,25 @@ START_TEST(framework_errors_become_errno)
 }
 END_TEST
 
-START_TEST(every_exit_reason_has_a_name)
+START_TEST(every_exit_reason_has_its_name)
 {
+	static const char *const names[] = {
+		"HV_EXIT_REASON_CANCELED",
+		"EXCEPTION: data abort (MMIO)",
+		"EXCEPTION: HVC",
+		"EXCEPTION: SMC",
+		"EXCEPTION: HVC (PSCI system event)",
+		"EXCEPTION: WFI",
+		"EXCEPTION: not handled",
+		"EXCEPTION: MSR/MRS not emulated",
+		"HV_EXIT_REASON_UNKNOWN",
+	};
+
+	ck_assert_uint_eq(HVF_REASONS, sizeof(names) / sizeof(names[0]));
 	for (uint32_t r = 0; r < HVF_REASONS; r++)
-		ck_assert_ptr_nonnull(hvf_exit_name(r));
-	ck_assert_str_eq(hvf_exit_name(HVF_REASON_CANCELED),
-			 "HV_EXIT_REASON_CANCELED");
-	ck_assert_str_eq(hvf_exit_name(HVF_REASON_MMIO),
-			 "EXCEPTION: data abort (MMIO)");
+		ck_assert_str_eq(hvf_exit_name(r), names[r]);
 	ck_assert_str_eq(hvf_exit_name(HVF_REASONS), "unknown");
+	ck_assert_str_eq(hvf_exit_name(UINT32_MAX), "unknown");
 	ck_assert_uint_lt(HVF_REASONS, 64); /* the core counts 64 */
 }
 END_TEST
@@ -149,8 +160,16 @@ START_TEST(vm_create_without_the_entitlement_says_so)
 	struct hyp_vm vm = { .ops = &hvf_arm64_ops };
 	struct hyp_config cfg = machine;
 
-	hvf_stub_error = HV_DENIED;
+	/* HV_DENIED (Apple's header), HV_ERROR (what Intel Macs reported). */
+	hvf_fake.error = HV_DENIED;
 	ck_assert_int_eq(hvf_arm64_ops.vm_create(&vm, &cfg), -EPERM);
+	ck_assert_str_eq(vm.err_call,
+			 "hv_vm_create (is the binary signed with the "
+			 "com.apple.security.hypervisor entitlement?)");
+	ck_assert_ptr_null(vm.priv);
+	hvf_fake.error = HV_ERROR;
+	vm.err_call = NULL;
+	ck_assert_int_eq(hvf_arm64_ops.vm_create(&vm, &cfg), -EIO);
 	ck_assert_ptr_nonnull(
 		strstr(vm.err_call, "com.apple.security.hypervisor"));
 	ck_assert_ptr_null(vm.priv);
@@ -162,7 +181,7 @@ START_TEST(vm_create_failing_names_hv_vm_create)
 	struct hyp_vm vm = { .ops = &hvf_arm64_ops };
 	struct hyp_config cfg = machine;
 
-	hvf_stub_error = HV_UNSUPPORTED;
+	hvf_fake.error = HV_UNSUPPORTED;
 	ck_assert_int_eq(hvf_arm64_ops.vm_create(&vm, &cfg), -EOPNOTSUPP);
 	ck_assert_str_eq(vm.err_call, "hv_vm_create");
 	cfg.nr_vcpus = 0;
@@ -174,19 +193,19 @@ START_TEST(map_memory_checks_alignment_before_the_framework)
 {
 	struct hyp_vm vm = { .ops = &hvf_arm64_ops };
 	static char ram[3 * 65536] __attribute__((aligned(65536)));
-	unsigned int calls = hvf_stub_calls;
+	unsigned int calls = hvf_fake.calls;
 
-	hvf_stub_error = HV_NO_RESOURCES;
+	hvf_fake.error = HV_NO_RESOURCES;
 	ck_assert_int_eq(hvf_arm64_ops.map_memory(&vm, 0, ram + 1, 65536),
 			 -EINVAL);
 	ck_assert_int_eq(hvf_arm64_ops.map_memory(&vm, 0, ram, 65536 + 1),
 			 -EINVAL);
 	ck_assert_int_eq(hvf_arm64_ops.map_memory(&vm, 1, ram, 65536), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(vm.err_call, "host page size"));
-	ck_assert_uint_eq(hvf_stub_calls, calls); /* refused before hv_vm_map */
+	ck_assert_uint_eq(hvf_fake.calls, calls); /* refused before hv_vm_map */
 	ck_assert_int_eq(hvf_arm64_ops.map_memory(&vm, 0, ram, 65536), -ENOMEM);
 	ck_assert_str_eq(vm.err_call, "hv_vm_map");
-	ck_assert_uint_gt(hvf_stub_calls, calls);
+	ck_assert_uint_gt(hvf_fake.calls, calls);
 }
 END_TEST
 
@@ -200,6 +219,16 @@ START_TEST(the_ops_table_is_complete)
 		  o->vcpu_create && o->vm_ready && o->run && o->kick &&
 		  o->get_reg && o->set_reg && o->irq_line && o->exit_name &&
 		  o->vcpu_destroy && o->vm_destroy);
+	/* hv.h: optional, NULL where the hypervisor has nothing like
+	 * KVM_IOEVENTFD; the core then takes QueueNotify as an MMIO exit. */
+	ck_assert_ptr_null(o->ioeventfd);
+}
+END_TEST
+
+START_TEST(the_macos_build_lists_hvf_arm64_alone)
+{
+	ck_assert_ptr_eq(hyp_backends[0], &hvf_arm64_ops);
+	ck_assert_ptr_null(hyp_backends[1]);
 }
 END_TEST
 
@@ -212,13 +241,14 @@ int main(void)
 	tcase_add_test(tc, pc_pstate_sp_el1_and_mpidr_map_to_their_registers);
 	tcase_add_test(tc, x86_registers_are_refused);
 	tcase_add_test(tc, framework_errors_become_errno);
-	tcase_add_test(tc, every_exit_reason_has_a_name);
+	tcase_add_test(tc, every_exit_reason_has_its_name);
 	tcase_add_test(tc, the_course_machine_fits_a_framework_gic);
 	tcase_add_test(tc, a_gic_that_does_not_fit_is_refused_saying_why);
 	tcase_add_test(tc, vm_create_without_the_entitlement_says_so);
 	tcase_add_test(tc, vm_create_failing_names_hv_vm_create);
 	tcase_add_test(tc, map_memory_checks_alignment_before_the_framework);
 	tcase_add_test(tc, the_ops_table_is_complete);
+	tcase_add_test(tc, the_macos_build_lists_hvf_arm64_alone);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -140,6 +140,26 @@ START_TEST(str_xzr_writes_zero_and_names_no_register)
 }
 END_TEST
 
+START_TEST(the_fault_status_code_does_not_change_the_access)
+{
+	/* A Mac's stage-2 fault on MMIO has a DFSC (bits 5:0) of 0b0001LL,
+	 * a translation fault at level LL, which depends on the
+	 * framework's tables: str w1, [x0] at levels 0..3 is 0x93810044..
+	 * 0x93810047, and each is the same access as 0x93810040. */
+	const struct hvf_mmio ref = decode_mmio(0x93810040);
+
+	for (uint64_t dfsc = 0x04; dfsc <= 0x07; dfsc++) {
+		struct hvf_mmio m = decode_mmio(0x93810040 | dfsc);
+
+		ck_assert_uint_eq(m.len, ref.len);
+		ck_assert_int_eq(m.is_write, ref.is_write);
+		ck_assert_uint_eq(m.srt, ref.srt);
+		ck_assert_int_eq(m.reg64, ref.reg64);
+		ck_assert_int_eq(m.sign_extend, ref.sign_extend);
+	}
+}
+END_TEST
+
 START_TEST(data_abort_without_isv_is_refused)
 {
 	/* stp x0, x1, [x2] to MMIO: ISV 0; WnR (0x40), DFSC 0x06
@@ -246,7 +266,7 @@ START_TEST(hvc_to_our_doorbell_carries_w0_and_x1_to_x4)
 	struct hvf_smccc_call call;
 	const uint64_t x[5] = { 0xc6000002, 0x84000, 12, 0xdead, 0xbeef };
 
-	hvf_decode_exception(0x5a000000, 0, &exc);
+	ck_assert_int_eq(hvf_decode_exception(0x5a000000, 0, &exc), 0);
 	hvf_smccc_decode(&exc, x, &call);
 	ck_assert_uint_eq(call.function, 0xc6000002);
 	ck_assert_uint_eq(call.args[0], 0x84000);
@@ -554,6 +574,7 @@ int main(void)
 	tcase_add_test(mmio, ldrsh_x7_sign_extends_into_64_bits);
 	tcase_add_test(mmio, ldrsb_w9_sign_extends_into_32_bits_only);
 	tcase_add_test(mmio, str_xzr_writes_zero_and_names_no_register);
+	tcase_add_test(mmio, the_fault_status_code_does_not_change_the_access);
 	tcase_add_test(mmio, data_abort_without_isv_is_refused);
 	tcase_add_test(mmio, page_table_walk_into_mmio_is_refused);
 	tcase_add_test(mmio, impossible_size_and_register_pairs_are_refused);
