@@ -403,7 +403,9 @@ static int vtimer_activated(struct hvf_vcpu *v)
 		       : vcpu_fail(v, "hv_vcpu_set_pending_interrupt", ret);
 }
 
-/* Before each run: is the timer's line still high? */
+/* Before each run: is the timer's line still high?  Without the GIC the
+ * line must be set before every hv_vcpu_run: the framework clears it
+ * when hv_vcpu_run returns (the SDK's hv_vcpu.h). */
 static int vtimer_resample(struct hvf_vcpu *v)
 {
 	uint64_t ctl = 0;
@@ -699,10 +701,10 @@ static int hvf_run(struct hyp_vcpu *hyp, struct hyp_exit *exit)
 /* book:end hvf_run */
 
 /* A kick: make run() return HYP_EXIT_INTERRUPTED.  Any thread, and from
- * a signal handler: a flag, a write(2) for a vCPU that waits in poll(),
- * and hv_vcpus_exit for one in the guest (whether the framework keeps
- * that request for a vCPU that is not in hv_vcpu_run at that instant is
- * not documented: the flag covers that case, checked before each run). */
+ * a signal handler: a flag, checked before each run, a write(2) for a
+ * vCPU that waits in poll(), and hv_vcpus_exit for one in the guest (or
+ * about to enter it: the SDK's hv_vcpu.h says the next hv_vcpu_run of a
+ * vCPU that was not running returns at once). */
 static void hvf_kick(struct hyp_vcpu *hyp)
 {
 	struct hvf_vcpu *v = hyp->priv;

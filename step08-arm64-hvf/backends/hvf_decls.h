@@ -8,11 +8,12 @@
  * <Hypervisor/Hypervisor.h>, and nothing below is seen.  Off macOS there
  * is no framework to link: nothing declared here can run, it only
  * type-checks (the link check, backends/hvf.mk `hvf-check`, links against
- * a test-only stub whose every call fails).  No macOS machine was
- * available when this was written; nothing here has been compiled
- * against the real SDK.  The first macOS build should compare: the
- * `hvf-decls-check` rule in hvf.mk compiles hvf_decls_check.c, which
- * asserts the values below against the real header.
+ * a test-only stand-in, tests/unit/step08-arm64-hvf/hvf_fake.c).  No
+ * macOS machine was available when this was written; nothing here has
+ * been compiled against the real SDK.  The first macOS build should
+ * compare: the `hvf-decls-check` rule in hvf.mk compiles
+ * hvf_decls_check.c, which asserts the values below against the real
+ * header.
  *
  * Runs: nowhere; included by backends/hvf_arm64.c, hvf_arm64_decode.h and
  * their unit tests.
@@ -30,7 +31,17 @@
  *               docs.rs, lists hv_exit_reason_t as CANCELED = 0,
  *               EXCEPTION = 1, VTIMER_ACTIVATED = 2, UNKNOWN = 3 and
  *               hv_reg_t as X0 = 0 .. X30 = 30, PC = 31, FPCR = 32,
- *               FPSR = 33, CPSR = 34).  UNVERIFIED until checked on macOS.
+ *               FPSR = 33, CPSR = 34), and as [sdk] shows them.
+ *   [sdk]       the macOS 15 SDK's own headers, as public repositories
+ *               mirror them, READ (not copied, not compiled against)
+ *               to check this file: Hypervisor/hv_vcpu_types.h (the exit
+ *               reasons in that order, hv_vcpu_exit_t, hv_reg_t, the
+ *               HV_SYS_REG_* values, hv_interrupt_type_t), hv_vcpu.h and
+ *               hv_gic*.h (every signature below, and the comments
+ *               quoted as [sdk:FILE]), arm64/hv/hv_kern_types.h (the
+ *               hv_return_t values, err_common_hypervisor = err_local |
+ *               err_sub(0xba5)).  What a Mac's build of hvf_decls_check.c
+ *               would prove, it does not.
  *   [qemu]      QEMU's target/arm/hvf/hvf.c, which compiles against the
  *               real SDK: how a call is used; its build-time check that
  *               each HV_SYS_REG_* equals the low 16 bits of KVM's ID for the
@@ -57,11 +68,11 @@
  * The error codes are HV_ERROR, HV_BUSY, HV_BAD_ARGUMENT, HV_NO_RESOURCES,
  * HV_NO_DEVICE, HV_DENIED, HV_UNSUPPORTED [doc:hv_return_t]; Apple's
  * header builds them as err_system(0x3e) | err_sub(0xba5) | n, i.e.
- * 0xfae94000 + n [enum: the values as the bindings give them; two seen
+ * 0xfae94000 + n [sdk: arm64/hv/hv_kern_types.h; two also seen
  * printed as signed numbers in public bug reports of Intel Macs, whose
  * header is the same: hyperkit's "hv_vm_create unknown error -85377023"
  * is 0xfae94001, HV_ERROR, and xhyve's "-85377018" 0xfae94006,
- * HV_NO_DEVICE; UNVERIFIED on Apple silicon].  The backend turns each
+ * HV_NO_DEVICE].  The backend turns each
  * into an errno (hvf_errno). */
 typedef int hv_return_t;
 #define HV_SUCCESS			0
@@ -146,7 +157,9 @@ typedef struct {
  * [doc:hv_vcpu_run(_:)] "Call blocks until the next exit of the vCPU. The
  * owning thread must call this function."  [doc:hv_vcpus_exit(_:_:)]
  * forces the listed vCPUs out (HV_EXIT_REASON_CANCELED); any thread may
- * call it [qemu: its kick from the I/O thread]. */
+ * call it [qemu: its kick from the I/O thread]; "If a vcpu is not running,
+ * the next time hv_vcpu_run is called for the corresponding vcpu, it will
+ * return immediately without entering the guest" [sdk:hv_vcpu.h]. */
 hv_return_t hv_vcpu_create(hv_vcpu_t *vcpu, hv_vcpu_exit_t **exit,
 			   hv_vcpu_config_t config);
 hv_return_t hv_vcpu_destroy(hv_vcpu_t vcpu);
@@ -195,7 +208,10 @@ hv_return_t hv_vcpu_set_sys_reg(hv_vcpu_t vcpu, hv_sys_reg_t reg,
 /* [doc:hv_interrupt_type_t] HV_INTERRUPT_TYPE_IRQ, _FIQ; values [enum].
  * [doc:hv_vcpu_set_pending_interrupt(_:_:_:)]: the vCPU's IRQ line as
  * the guest sees it at the next hv_vcpu_run (used without the framework's
- * GIC, for the timer's interrupt). */
+ * GIC, for the timer's interrupt); "The pending interrupts automatically
+ * cleared after hv_vcpu_run returns. It is expected that
+ * hv_vcpu_set_pending_interrupt be called before every hv_vcpu_run"
+ * [sdk:hv_vcpu.h]. */
 typedef uint32_t hv_interrupt_type_t;
 #define HV_INTERRUPT_TYPE_IRQ	   0
 #define HV_INTERRUPT_TYPE_FIQ	   1

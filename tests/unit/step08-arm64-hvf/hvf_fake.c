@@ -51,6 +51,7 @@ struct hvf_fake_vcpu {
 	unsigned int queued, runs; /* runs: exits handed out */
 	bool exit_requested;	   /* hv_vcpus_exit */
 	bool irq_pending;	   /* hv_vcpu_set_pending_interrupt */
+	bool irq_at_run;	   /* irq_pending when hv_vcpu_run began */
 	bool vtimer_masked;
 	uint64_t vtimer_offset;
 };
@@ -221,7 +222,9 @@ hv_return_t hv_vcpu_destroy(hv_vcpu_t vcpu)
 }
 
 /* The next queued exit; none left: HV_ERROR (a test that runs further
- * than it queued fails instead of hanging). */
+ * than it queued fails instead of hanging).  The IRQ line the guest saw
+ * is kept in irq_at_run, then cleared: "The pending interrupts
+ * automatically cleared after hv_vcpu_run returns" (the SDK's hv_vcpu.h). */
 hv_return_t hv_vcpu_run(hv_vcpu_t vcpu)
 {
 	hv_return_t ret = fake_call();
@@ -231,6 +234,8 @@ hv_return_t hv_vcpu_run(hv_vcpu_t vcpu)
 		return ret;
 	if (!v)
 		return HV_BAD_ARGUMENT;
+	v->irq_at_run = v->irq_pending;
+	v->irq_pending = false;
 	if (__atomic_exchange_n(&v->exit_requested, false, __ATOMIC_ACQ_REL)) {
 		v->exit = (hv_vcpu_exit_t){ .reason = HV_EXIT_REASON_CANCELED };
 		return HV_SUCCESS;
@@ -243,8 +248,9 @@ hv_return_t hv_vcpu_run(hv_vcpu_t vcpu)
 	return HV_SUCCESS;
 }
 
-/* Any thread.  Whether the real framework keeps the request for a vCPU
- * that is not running is undocumented; the fake keeps it. */
+/* Any thread.  For a vCPU that is not running, "the next time hv_vcpu_run
+ * is called ..., it will return immediately without entering the guest"
+ * (the SDK's hv_vcpu.h): kept until then. */
 hv_return_t hv_vcpus_exit(hv_vcpu_t *vcpus, uint32_t vcpu_count)
 {
 	hv_return_t ret = fake_call();

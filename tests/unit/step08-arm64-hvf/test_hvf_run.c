@@ -540,15 +540,23 @@ START_TEST(the_vtimer_exit_raises_the_irq_line_until_the_guest_is_done)
 	hvf_fake_queue(0, HV_EXIT_REASON_VTIMER_ACTIVATED, 0, 0);
 	canceled(0);
 	canceled(0);
+	canceled(0);
 	run0_to_canceled();
-	ck_assert(hvf_fake.vcpu[0].irq_pending);
+	/* The run after the exit entered the guest with its IRQ line high,
+	 * set again before that run: the framework clears it each time. */
+	ck_assert_uint_eq(hvf_fake.vcpu[0].runs, 2);
+	ck_assert(hvf_fake.vcpu[0].irq_at_run);
+	ck_assert(hvf_fake.vcpu[0].vtimer_masked);
+	/* Still fired at the next run: raised again, still masked. */
+	run0_to_canceled();
+	ck_assert(hvf_fake.vcpu[0].irq_at_run);
 	ck_assert(hvf_fake.vcpu[0].vtimer_masked);
 	/* The guest's handler moved CVAL on: ISTATUS clear.  The next run
 	 * lowers the line and unmasks the timer. */
 	hvf_fake_set_sys_reg(0, HV_SYS_REG_CNTV_CTL_EL0,
 			     ARCH_TIMER_CTRL_ENABLE);
 	run0_to_canceled();
-	ck_assert(!hvf_fake.vcpu[0].irq_pending);
+	ck_assert(!hvf_fake.vcpu[0].irq_at_run);
 	ck_assert(!hvf_fake.vcpu[0].vtimer_masked);
 }
 END_TEST
