@@ -87,17 +87,17 @@ hvf-check: hvf-backend-check
 # Compiled every time it is asked for: `make run` reports what it saw.
 hvf-backend-check:
 	@mkdir -p $(HVF_BUILD)
+	$(HVF_CC) $(HVF_CFLAGS) -fPIC -shared -Wl,--no-undefined \
+		-o $(HVF_BUILD)/libhvf-check.so $(HVF_SRCS) $(HVF_FAKE) \
+		$(HVF_DIR)/list_macos_arm64.c
 	$(HVF_CC) $(HVF_CFLAGS) -fsyntax-only $(HVF_DIR)/hvf_decls_check.c
 	clang $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64.c
 	clang $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64_decode.c
 	aarch64-linux-gnu-gcc $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64.c
 	aarch64-linux-gnu-gcc $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64_decode.c
-	$(HVF_CC) $(HVF_CFLAGS) -fPIC -shared -Wl,--no-undefined \
-		-o $(HVF_BUILD)/libhvf-check.so $(HVF_SRCS) $(HVF_FAKE) \
-		$(HVF_DIR)/list_macos_arm64.c
 
 hvf-unit:
-	@$(MAKE) --no-print-directory -C $(HVF_TOP)/tests $(HVF_TESTS)
+	@$(MAKE) -s --no-print-directory -C $(HVF_TOP)/tests $(HVF_TESTS)
 	@cd $(HVF_TOP)/tests && out=$$(./run-unit $(HVF_TESTS)); st=$$?; \
 		printf '%s\n' "$$out" | sed '$$s/^/hvf-unit: /'; exit $$st
 
