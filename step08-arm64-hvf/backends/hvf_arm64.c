@@ -964,26 +964,19 @@ static hv_return_t vcpu_setup(struct hvf_vcpu *v, bool gic)
 				   hvf_pfr0_with_gic(pfr0));
 }
 
-/*
- * On the thread that will run it: the framework binds the vCPU to its
- * creator.  vCPU 0 is on, the others wait for PSCI CPU_ON.
- */
-static int hvf_vcpu_create(struct hyp_vm *vm, struct hyp_vcpu *vcpu,
-			   unsigned int index)
+/* The backend's state of vCPU index, with its wake-up pipe (both ends
+ * non-blocking: a full pipe already wakes its reader).  vCPU 0 is on,
+ * the others wait for PSCI CPU_ON. */
+static struct hvf_vcpu *vcpu_alloc(struct hvf_vm *h, struct hyp_vcpu *vcpu,
+				   unsigned int index)
 {
-	struct hvf_vm *h = vm->priv;
-	struct hvf_vcpu *v;
-	hv_return_t ret;
+	struct hvf_vcpu *v = calloc(1, sizeof(*v));
 
-	if (index >= h->nr_vcpus || h->vcpus[index]) {
-		vcpu->err_call = "hvf-arm64: no such vCPU, or created twice";
-		return -EINVAL;
-	}
-	v = calloc(1, sizeof(*v));
-	if (!v || pipe(v->wake) < 0) {
+	if (!v)
+		return NULL;
+	if (pipe(v->wake) < 0) {
 		free(v);
-		vcpu->err_call = "hvf-arm64: vCPU state (calloc, pipe)";
-		return -ENOMEM;
+		return NULL;
 	}
 	fcntl(v->wake[0], F_SETFL, O_NONBLOCK);
 	fcntl(v->wake[1], F_SETFL, O_NONBLOCK);
@@ -991,21 +984,56 @@ static int hvf_vcpu_create(struct hyp_vm *vm, struct hyp_vcpu *vcpu,
 	v->vm = h;
 	v->mpidr = hvf_mpidr_of(index);
 	v->power = index ? HVF_CPU_OFF : HVF_CPU_ON;
-	*vcpu = (struct hyp_vcpu){ .vm = vm, .index = index, .priv = v };
+	return v;
+}
+
+static void vcpu_free(struct hvf_vcpu *v)
+{
+	close(v->wake[0]);
+	close(v->wake[1]);
+	free(v);
+}
+
+/* A vCPU that could not be made: nothing of it is kept but the error. */
+static int vcpu_unmade(struct hyp_vcpu *vcpu, struct hvf_vcpu *v,
+		       const char *call, hv_return_t ret)
+{
+	vcpu_free(v);
+	vcpu->priv = NULL;
+	vcpu->err_call = call;
+	return hvf_errno(ret);
+}
+
+/* On the thread that will run it: the framework binds the vCPU to its
+ * creator. */
+static int hvf_vcpu_create(struct hyp_vm *vm, struct hyp_vcpu *vcpu,
+			   unsigned int index)
+{
+	struct hvf_vm *h = vm->priv;
+	struct hvf_vcpu *v;
+	hv_return_t ret;
+
+	*vcpu = (struct hyp_vcpu){ .vm = vm, .index = index };
+	if (index >= h->nr_vcpus || h->vcpus[index]) {
+		vcpu->err_call = "hvf-arm64: no such vCPU, or created twice";
+		return -EINVAL;
+	}
+	v = vcpu_alloc(h, vcpu, index);
+	if (!v) {
+		vcpu->err_call = "hvf-arm64: vCPU state (calloc, pipe)";
+		return -ENOMEM;
+	}
+	vcpu->priv = v;
 	ret = hv_vcpu_create(&v->id, &v->exit, NULL);
-	if (ret == HV_SUCCESS)
-		ret = vcpu_setup(v, h->gic);
+	if (ret != HV_SUCCESS)
+		return vcpu_unmade(vcpu, v, "hv_vcpu_create", ret);
+	ret = vcpu_setup(v, h->gic);
 	if (ret != HV_SUCCESS) {
-		close(v->wake[0]);
-		close(v->wake[1]);
-		free(v);
-		*vcpu = (struct hyp_vcpu){
-			.vm = vm,
-			.index = index,
-			.err_call = "hv_vcpu_create, or its "
-				    "MPIDR_EL1/ID_AA64PFR0_EL1"
-		};
-		return hvf_errno(ret);
+		hv_vcpu_destroy(v->id);
+		return vcpu_unmade(vcpu, v,
+				   "hv_vcpu_set_sys_reg (MPIDR_EL1, "
+				   "ID_AA64PFR0_EL1)",
+				   ret);
 	}
 	pthread_mutex_lock(&h->lock);
 	h->vcpus[index] = v;
@@ -1067,9 +1095,7 @@ static void hvf_vcpu_destroy(struct hyp_vcpu *vcpu)
 	v->vm->vcpus[vcpu->index] = NULL;
 	pthread_mutex_unlock(&v->vm->lock);
 	hv_vcpu_destroy(v->id);
-	close(v->wake[0]);
-	close(v->wake[1]);
-	free(v);
+	vcpu_free(v);
 	vcpu->priv = NULL;
 }
 

@@ -15,7 +15,8 @@
  *   - HV_SUCCESS: the scripted framework, for test_hvf_run.c: one VM, up
  *     to HVF_FAKE_VCPUS vCPUs, each bound to the thread that created it
  *     (a call from another thread fails with HV_BAD_ARGUMENT, counted in
- *     wrong_thread: Apple documents the binding, not the error code).
+ *     wrong_thread), one per thread (a second fails with HV_BUSY): Apple
+ *     documents the binding, not the error codes.
  *
  * Runs: on the Linux host, in the unit tests and the link check only.
  * Spec: the declarations in step08-arm64-hvf/backends/hvf_decls.h and
@@ -200,6 +201,11 @@ hv_return_t hv_vcpu_create(hv_vcpu_t *vcpu, hv_vcpu_exit_t **exit,
 		return ret;
 	if (!hvf_fake.vm || hvf_fake.nr_vcpus == HVF_FAKE_VCPUS)
 		return HV_BAD_ARGUMENT;
+	/* "Each thread can only have one vCPU associated at a time." */
+	for (unsigned int i = 0; i < hvf_fake.nr_vcpus; i++)
+		if (hvf_fake.vcpu[i].created &&
+		    pthread_equal(hvf_fake.vcpu[i].owner, pthread_self()))
+			return HV_BUSY;
 	*vcpu = hvf_fake.nr_vcpus++;
 	v = &hvf_fake.vcpu[*vcpu];
 	v->created = true;

@@ -712,6 +712,34 @@ START_TEST(vm_ready_wants_every_vcpu)
 }
 END_TEST
 
+static void *create_vcpu1(void *arg)
+{
+	*(int *)arg = hvf_arm64_ops.vcpu_create(&vm, &vcpus[1], 1);
+	return NULL;
+}
+
+START_TEST(a_vcpu_the_framework_refuses_is_not_kept)
+{
+	pthread_t t;
+	int err = 1;
+
+	machine_up(2, false);
+	/* A second vCPU on vCPU 0's thread: the framework says no (one
+	 * vCPU per thread), and nothing of it stays. */
+	ck_assert_int_eq(hvf_arm64_ops.vcpu_create(&vm, &vcpus[1], 1), -EBUSY);
+	ck_assert_str_eq(vcpus[1].err_call, "hv_vcpu_create");
+	ck_assert_ptr_null(vcpus[1].priv);
+	ck_assert_uint_eq(vcpus[1].index, 1);
+	ck_assert_int_eq(hvf_arm64_ops.vm_ready(&vm), -EINVAL);
+	/* The index is free again: on a thread of its own it is made. */
+	ck_assert_int_eq(pthread_create(&t, NULL, create_vcpu1, &err), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(err, 0);
+	ck_assert_uint_eq(hvf_fake_sys_reg(1, HV_SYS_REG_MPIDR_EL1), 1);
+	ck_assert_int_eq(hvf_arm64_ops.vm_ready(&vm), 0);
+}
+END_TEST
+
 START_TEST(destroy_releases_the_vcpu_and_the_vm)
 {
 	machine_up(1, false);
@@ -776,6 +804,7 @@ int main(void)
 		other,
 		vcpu_create_sets_mpidr_and_with_a_gic_the_pfr0_gic_field);
 	tcase_add_test(other, vm_ready_wants_every_vcpu);
+	tcase_add_test(other, a_vcpu_the_framework_refuses_is_not_kept);
 	tcase_add_test(other, destroy_releases_the_vcpu_and_the_vm);
 	suite_add_tcase(s, mmio);
 	suite_add_tcase(s, calls);
