@@ -1,12 +1,14 @@
 #!/bin/sh
 # test.sh — step08-arm64-hvf's end-to-end checks; runs on the host.  The
-# step's verdict (FAIL until virtio-net and the HVF backend exist: that
-# check fails, and says why); the x86 half: step07-virtio's checks, on the
-# kvm-x86 backend; the arm64 half: arm64 Linux with virtio-blk, virtio-net
-# on a tap (ping, a file each way over TCP) and 2 vCPUs, the two-VM HVC
-# demo and the probe's hostile calls, exact counts; the arm64 VMM's
-# refusals, --net's among them; the third round: the same demo refused,
-# exactly, on Debian 12's 6.1.
+# step's verdict; the x86 half: step07-virtio's checks, on the kvm-x86
+# backend; the arm64 half: arm64 Linux with virtio-blk, virtio-net on a
+# tap (ping, a file each way over TCP) and 2 vCPUs, the two-VM HVC demo
+# and the probe's hostile calls, exact counts; the arm64 VMM's refusals,
+# --net's among them; the third round: the same demo refused, exactly, on
+# Debian 12's 6.1; the hvf-arm64 backend: what the run's hvf-check and
+# hvf-unit showed, and, here, hvf-check failing on a broken copy of the
+# declarations, the backend or the stand-in, and the arm64 VMM built as
+# macOS would build it.
 #
 #   sh test.sh LOGFILE
 #
@@ -19,9 +21,10 @@
 # over virtio-net and a tap).  Then, on this
 # host: build/vmm with bad input, flat and Linux (it must refuse each
 # with exit status 2 and a message naming the problem, before it opens
-# /dev/kvm, so these checks need no KVM at all), the bounded fuzz pass
-# over the virtio code (fuzz-smoke), and the bench harness's one short
-# round (bench-smoke: it boots a lab VM of its own).
+# /dev/kvm, so these checks need no KVM at all), hvf-check on broken
+# copies, the bounded fuzz pass over the virtio code (fuzz-smoke), and the
+# bench harness's one short round (bench-smoke: it boots a lab VM of its
+# own).
 . "$(dirname "$0")/../tests/lib.sh"
 log=${1:?usage: test.sh LOGFILE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,7 +66,9 @@ netboot=$(linux net)
 report() { printf '%s\n' "$(linux "$1")" | sed -n "s/^($1\.report: \(.*\))\$/\1/p"; }
 
 # --- the run: the step's verdict, then each half's ------------------------------
-expect_eq "verdict: the step's (net and hvf missing: FAIL, it says so)" "$(verdict_word "$log")" PASS
+expect_eq "verdict: the step's" "$(verdict_word "$log")" PASS
+expect_match "the step's verdict keys, in their order" "$(grep '^step08-arm64-hvf: ' "$log" | tail -n 1)" \
+	'^step08-arm64-hvf: PASS arches=x86_64,arm64 linux_arm64=[^ ]+ init_ms=[0-9]+ blk=verified net=verified cpus=2 vms=2 hypercalls=[0-9]+ backends=kvm-x86,kvm-arm64 hvf=compiled,unit-tested engine=[a-z0-9-]+$'
 expect_eq "arches: both halves ran" "$(verdict_value "$log" arches)" x86_64,arm64
 expect_eq "backends: x86 on kvm-x86, arm64 on kvm-arm64 (hv.h)" "$(verdict_value "$log" backends)" kvm-x86,kvm-arm64
 
@@ -689,6 +694,88 @@ out=$($as_user "$tmp/vmm" --kernel "$tmp/kernel" --net tap=step07t0 2>&1)
 expect_status "--net: no right to a tap" $? 2
 expect_match "--net: no right to a tap: says so, and what it needs" "$out" \
 	"^vmm: --net 'tap=step07t0': (open /dev/net/tun|TUNSETIFF): (Permission denied|Operation not permitted) \\(a tap needs CAP_NET_ADMIN: run as root\\)\$"
+
+# --- the hvf-arm64 backend: no Mac here; what this host verified -----------------
+# The run's own hvf-check and hvf-unit (run-labs.sh, build/run-hvf.log):
+# the verdict's hvf= is theirs, each suite ran every check it has.
+# (make's echo of a recipe keeps its continued lines: joined here, tabs
+# as spaces.)
+hvflog=$(awk '/^== hvf-arm64 / { on = 1 } on { print } on && /^hvf-unit: / { exit }' "$log" |
+	awk '{ line = line $0 } /\\$/ { sub(/\\$/, "", line); next } { gsub(/\t/, " ", line); print line; line = "" }')
+expect_eq "hvf: the verdict's hvf=, earned in this run by hvf-check and hvf-unit" \
+	"$(verdict_value "$log" hvf)" compiled,unit-tested
+expect_no_match "hvf: the verdict's reason names nothing of hvf" "$(verdict_value "$log" reason)" hvf
+expect_match "hvf-check: compiled with gcc, -Werror, against hvf_decls.h" "$hvflog" \
+	'^cc .* -Werror -fPIC -shared -Wl,--no-undefined +-o [^ ]*/build/hvf/libhvf-check\.so [^ ]*/backends/hvf_arm64\.c [^ ]*/backends/hvf_arm64_decode\.c [^ ]*/tests/unit/step08-arm64-hvf/hvf_fake\.c +[^ ]*/backends/list_macos_arm64\.c$'
+expect_match "hvf-check: hvf_decls_check.c's assertions compiled" "$hvflog" '-Werror -fsyntax-only [^ ]*/backends/hvf_decls_check\.c$'
+for cc in clang aarch64-linux-gnu-gcc; do
+	expect_eq "hvf-check: $cc compiled the backend's two files" \
+		"$(printf '%s\n' "$hvflog" | grep -cE "^$cc .* -Werror -c -o /dev/null [^ ]*/backends/hvf_arm64(_decode)?\.c\$")" 2
+done
+vmmline=$(printf '%s\n' "$hvflog" | grep -E '^cd [^ ]* && cc .* -o [^ ]*/build/hvf/vmm-hvf-linux ')
+expect_match "hvf-check: the arm64 VMM linked from ARM64_SRCS with hvf-arm64 and the Mac's backend list" "$vmmline" \
+	' -Werror -o [^ ]*/build/hvf/vmm-hvf-linux +arch/arm64/vmm\.c .* backends/hvf_arm64\.c backends/hvf_arm64_decode\.c backends/list_macos_arm64\.c [^ ]*/hvf_fake\.c -lfdt$'
+expect_no_match "hvf-check: ... and nothing of KVM's" "$vmmline" 'kvm_|list_linux_'
+expect_match "hvf-check: the arm64 VMM built on hvf-arm64 linked" "$hvflog" \
+	'^hvf-check: hvf-arm64 and the arm64 VMM built on it compiled against hvf_decls.h and linked with the test-only stand-in \(no guest ran\)$'
+# suite NAME — the counts run-unit printed for test_NAME.
+suite() { printf '%s\n' "$hvflog" | awk -v n="step08-arm64-hvf/test_$1: " 'index($0, n) == 1 { getline; print; exit }'; }
+for s in arm64:12 darwin:4 decode:45 run:30; do
+	expect_eq "hvf-unit: test_hvf_${s%%:*}, all its ${s#*:} checks" "$(suite "hvf_${s%%:*}")" \
+		"  100%: Checks: ${s#*:}, Failures: 0, Errors: 0"
+done
+expect_match "hvf-unit: the sum" "$hvflog" '^hvf-unit: 91 passed, 0 failed$'
+
+# hvf-check fails, and says where, when the declarations, the backend and
+# the stand-in disagree: a copy of the backend, broken one way at a time.
+hcopy=$(mktemp -d)
+mkdir -p "$hcopy/step08-arm64-hvf" "$hcopy/tests/unit/step08-arm64-hvf" "$hcopy/common"
+cp -R "$here/backends" "$here/hv.h" "$hcopy/step08-arm64-hvf/"
+cp "$here/../tests/unit/step08-arm64-hvf/hvf_fake.c" "$hcopy/tests/unit/step08-arm64-hvf/"
+cp -R "$here/../common/include" "$hcopy/common/"
+hb=$hcopy/step08-arm64-hvf/backends
+cp "$hb/hvf_decls.h" "$hcopy/decls" && cp "$hcopy/tests/unit/step08-arm64-hvf/hvf_fake.c" "$hcopy/fake"
+hvfcheck() { LC_ALL=C make --no-print-directory -f "$hb/hvf.mk" hvf-backend-check 2>&1; }
+out=$(hvfcheck)
+expect_status "hvf-check: the unchanged copy passes" $? 0
+sed -i 's/^hv_return_t hv_vcpu_run(hv_vcpu_t vcpu);$/hv_return_t hv_vcpu_run(hv_vcpu_t *vcpu);/' "$hb/hvf_decls.h"
+out=$(hvfcheck)
+expect_status "hvf-check: hv_vcpu_run declared with a pointer" $? 2
+expect_match "hvf-check: ... fails at the call, naming it" "$out" \
+	"hvf_arm64\.c:[0-9]+:[0-9]+: error: passing argument 1 of 'hv_vcpu_run' makes pointer from integer without a cast"
+cp "$hcopy/decls" "$hb/hvf_decls.h"
+sed -i 's/^#define HV_EXIT_REASON_EXCEPTION\([[:space:]]*\)1$/#define HV_EXIT_REASON_EXCEPTION\15/' "$hb/hvf_decls.h"
+out=$(hvfcheck)
+expect_status "hvf-check: HV_EXIT_REASON_EXCEPTION given another value" $? 2
+expect_match "hvf-check: ... fails at hvf_decls_check.c's assertion" "$out" \
+	'hvf_decls_check\.c:[0-9]+:[0-9]+: error: static assertion failed: "hv_exit_reason_t"'
+cp "$hcopy/decls" "$hb/hvf_decls.h"
+sed -i '/^hv_return_t hv_vcpu_get_vtimer_offset(/d' "$hb/hvf_decls.h"
+out=$(hvfcheck)
+expect_status "hvf-check: a framework call hvf_decls.h does not declare" $? 2
+expect_match "hvf-check: ... fails naming it" "$out" \
+	"error: implicit declaration of function 'hv_vcpu_get_vtimer_offset'"
+cp "$hcopy/decls" "$hb/hvf_decls.h"
+awk '/^hv_return_t hv_vcpus_exit\(/ { skip = 1 } !skip { print } skip && /^}$/ { skip = 0 }' "$hcopy/fake" \
+	>"$hcopy/tests/unit/step08-arm64-hvf/hvf_fake.c"
+out=$(hvfcheck)
+expect_status "hvf-check: a framework call the stand-in does not define" $? 2
+expect_match "hvf-check: ... the link fails naming it" "$out" "undefined reference to \`hv_vcpus_exit'"
+rm -rf "$hcopy"
+
+# The arm64 VMM as macOS would build it (hvf-check's build/hvf/vmm-hvf-linux:
+# ARM64_SRCS with hvf-arm64, on the stand-in, whose every call fails here
+# with HV_UNSUPPORTED): its backends are the Mac's, and the framework's
+# refusal reaches the user naming the call.
+hvfvmm=$here/build/hvf/vmm-hvf-linux
+out=$("$hvfvmm" --backend kvm-arm64 "$here/build/arm64/hello.bin" 2>&1)
+expect_status "vmm-hvf: --backend kvm-arm64" $? 2
+expect_match "vmm-hvf: ... is not one of its backends" "$out" "^vmm: --backend 'kvm-arm64': not an arm64 backend of this VMM\$"
+out=$("$hvfvmm" "$here/build/arm64/hello.bin" 2>&1)
+expect_status "vmm-hvf: hello.bin on the stand-in" $? 1
+expect_match "vmm-hvf: ... stops at hv_vm_create, naming it and the framework's error" "$out" \
+	'^\[VM 1\] vmm: hv_vm_create: Operation not supported$'
+expect_match "vmm-hvf: ... and the VM's process ends with status 1" "$out" '^vmm: VM 1 exited with status 1$'
 
 # --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------
 fuzz=$(make --no-print-directory -C "$here" fuzz-smoke 2>&1)

@@ -17,6 +17,7 @@
 
 #include "run_suite.h"
 
+#include "backends/kvm_eventfd.c"
 #include "backends/kvm_arm64.c"
 #include "backends/kvm_eventfd.c"
 #include "hypercall.h"
