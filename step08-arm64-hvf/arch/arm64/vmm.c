@@ -147,9 +147,17 @@ static bool handle_exit(struct arm64_machine *m, struct hyp_vcpu *vcpu,
 		return false;
 	case HYP_EXIT_INTERRUPTED:
 		return true;
-	default:
-		vmm_say("vcpu %u: unexpected exit %u (%s)", vcpu->index,
-			e->reason, m->hv->exit_name(e->reason));
+	case HYP_EXIT_HALT: /* WFI with nothing that could wake it: a flat
+			       guest's end, as HLT is on x86 */
+		vmm_say("vcpu %u: halted (WFI with no interrupt to wait for)",
+			vcpu->index);
+		finish(m, EXIT_SUCCESS, "halted", e->reason);
+		return false;
+	default: /* HYP_EXIT_FAILED: the backend says why, if it knows */
+		vmm_say("vcpu %u: unexpected exit %u (%s)%s%s", vcpu->index,
+			e->reason, m->hv->exit_name(e->reason),
+			vcpu->err_call ? ": " : "",
+			vcpu->err_call ? vcpu->err_call : "");
 		finish(m, EXIT_GUEST_FAILED, "failed", e->reason);
 		return false;
 	}
