@@ -21,6 +21,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,16 +50,21 @@ const char *__ubsan_default_options(void)
 }
 #endif
 
+/* To stderr with what a signal handler may call. */
+static void say(const char *s)
+{
+	if (write(STDERR_FILENO, s, strlen(s)) < 0)
+		return; /* nothing more to be done about it there */
+}
+
 /* A trap (UBSan's, the target's), a bad access, an abort (a sanitizer's
- * report): say which input, with what a signal handler may call, then
- * die of that signal as if nobody had caught it. */
+ * report): say which input, then die of that signal as if nobody had
+ * caught it. */
 static void crashed(int sig)
 {
-	static const char what[] = "fuzz_replay: crashed on input ";
-
-	if (write(STDERR_FILENO, what, sizeof(what) - 1) >= 0 &&
-	    write(STDERR_FILENO, current, strlen(current)) >= 0)
-		(void)!write(STDERR_FILENO, "\n", 1);
+	say("fuzz_replay: crashed on input ");
+	say(current);
+	say("\n");
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -105,7 +111,7 @@ static void run_dir(const char *dir)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat st;
 
 	if (n < 0)
