@@ -808,4 +808,54 @@ expect_match "--help documents --net" "$out" '^  --net tap\[=NAME\]\[,mac=MAC\]\
 expect_match "--help documents Linux's exit statuses" "$out" \
 	'^Linux: 0 the guest powered the machine off \(ACPI S5\); 4 it reset$'
 
+# --- the shared code's tests, run as arm64 code (qemu-user) ----------------------
+# The unit tests of the code the arm64 VMM is built from (tests/Makefile,
+# UNITS_ARM64: virtio, devices, bus, hypercalls, the arm64 machine),
+# cross-built static and run under qemu-aarch64-static: the same files and
+# assertions as on x86. Then the fuzz target without libFuzzer
+# (fuzz/replay_main.c) over the seeds and what fuzz-smoke kept, on this
+# host (gcc, ASan + UBSan) and as arm64 code (UBSan, trapping); and both
+# built with FUZZ_PLANTED_BUG must crash on the input that hits it, which
+# the real builds run cleanly: the replay can fail.
+unit=$(make --no-print-directory -C "$here/../tests" unit-arm64 STEP=step08-arm64-hvf 2>&1)
+st=$?
+expect_status "make -C tests unit-arm64" $st 0
+expect_eq "unit-arm64: every check passed, as arm64 code" "$(printf '%s\n' "$unit" | tail -n 1)" \
+	"279 passed, 0 failed"
+expect_eq "unit-arm64: the 19 suites ran whole" \
+	"$(printf '%s\n' "$unit" | grep -c '^  100%: Checks: [0-9]*, Failures: 0, Errors: 0$')" 19
+[ $st -eq 0 ] || printf '%s\n' "$unit" | grep -v '^  100%: ' | sed 's/^/  unit-arm64: /'
+
+fz=$here/build/fuzz
+replay_dirs="$fz/seeds $fz/smoke-corpus"
+inputs=$(find $replay_dirs -maxdepth 1 -type f | wc -l)
+bytes=$(find $replay_dirs -maxdepth 1 -type f -exec cat {} + | wc -c)
+for t in fuzz-replay fuzz-replay-arm64; do
+	out=$(make --no-print-directory -C "$here" $t FUZZ_REPLAY_DIRS="$replay_dirs" 2>&1)
+	expect_status "make $t" $? 0
+	expect_eq "$t: each seed and each input fuzz-smoke kept, none crashed" \
+		"$(printf '%s\n' "$out" | tail -n 1)" "fuzz_replay: inputs=$inputs bytes=$bytes"
+done
+make --no-print-directory -C "$here" fuzz-planted >/dev/null 2>&1
+expect_status "make fuzz-planted" $? 0
+planted=$fz/planted/select-beyond-queues
+expect_eq "the real build runs the planted bug's input cleanly" \
+	"$("$fz/fuzz_replay" "$planted" 2>&1)" "fuzz_replay: inputs=1 bytes=6"
+expect_eq "arm64: the real build runs it cleanly" \
+	"$(qemu-aarch64-static "$fz/arm64/fuzz_replay" "$planted" 2>&1)" "fuzz_replay: inputs=1 bytes=6"
+# died_of STATUS — the signal an exit status says the process died of.
+died_of() { if [ "$1" -gt 128 ]; then kill -l "$1"; else echo "none (exit status $1)"; fi; }
+# crash CMD... — CMD's output and, in st, its exit status; no core file,
+# and no word from this shell about the death.
+# shellcheck disable=SC3045 # ulimit -c: dash and bash have it
+crash() { { out=$(exec 2>&1; ulimit -c 0; exec "$@"); } 2>/dev/null; st=$?; }
+crash "$fz/fuzz_replay_planted" "$planted"
+expect_eq "planted bug: UBSan's report ends in abort(): died of" "$(died_of $st)" ABRT
+expect_match "planted bug: UBSan names it" "$out" \
+	"^fuzz/fuzz_virtio\.c:[0-9]+:[0-9]+: runtime error: index 255 out of bounds for type 'uint16_t \[2\]'\$"
+expect_match "planted bug: the replay names the input" "$out" "^fuzz_replay: crashed on input $planted\$"
+crash qemu-aarch64-static "$fz/arm64/fuzz_replay_planted" "$planted"
+expect_eq "arm64: planted bug: UBSan's trap (BRK): died of" "$(died_of $st)" TRAP
+expect_match "arm64: planted bug: the replay names the input" "$out" "^fuzz_replay: crashed on input $planted\$"
+
 summary

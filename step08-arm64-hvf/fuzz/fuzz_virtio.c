@@ -6,7 +6,9 @@
  * holds the other end and sends it any message, header included).
  *
  * Runs: on the host, built with clang -fsanitize=fuzzer,address,undefined
- * (fuzz.mk).  Includes the units under test, as the unit tests do.
+ * (fuzz.mk); without libFuzzer, under replay_main.c, built with gcc for
+ * the host (ASan, UBSan) and for arm64 (UBSan), run under qemu-user.
+ * Includes the units under test, as the unit tests do.
  * Spec: virtio 1.x, "Virtio Over MMIO", "Split Virtqueues", "Block
  * Device", "Console Device", "Network Device": the driver's side,
  * misbehaving.
@@ -643,7 +645,11 @@ static bool op_select(struct fz *f)
 
 	if (!TAKE(f, queue))
 		return false;
+#ifdef FUZZ_PLANTED_BUG /* fuzz.mk's fuzz-planted: a bug that must crash */
+	f->cur = queue;
+#else
 	f->cur = queue % FZ_QUEUES;
+#endif
 	return true;
 }
 

@@ -4,7 +4,8 @@
  * driver does and send it real requests, so the fuzzer starts from
  * DRIVER_OK and working requests and mutates from there.
  *
- * Runs: on the host, at build time (fuzz.mk): gen_seeds DIR.
+ * Runs: on the host, at build time (fuzz.mk): gen_seeds DIR; and
+ * gen_seeds --planted DIR, the one input fuzz.mk's fuzz-planted needs.
  * Spec: see fuzz_ops.h.
  */
 #include <stdint.h>
@@ -252,10 +253,26 @@ static void seeds_net_hostile(const char *dir)
 	write_seed(dir, "net-short-buffer", &s);
 }
 
+/* Not a seed: the input that hits fuzz_virtio.c's FUZZ_PLANTED_BUG (a
+ * queue selected beyond FZ_QUEUES, then used as an index), which a build
+ * with that bug must crash on and every other build runs cleanly. */
+static void planted(const char *dir)
+{
+	struct seed s = { .len = 0 };
+
+	PUT(&s, 0, FZ_SELECT, UINT8_MAX, FZ_AVAIL_IDX, 1, 0);
+	write_seed(dir, "select-beyond-queues", &s);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--planted") == 0) {
+		planted(argv[2]);
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: gen_seeds DIR\n");
+		fprintf(stderr,
+			"usage: gen_seeds DIR | gen_seeds --planted DIR\n");
 		return 2;
 	}
 	seeds_blk(argv[1]);
