@@ -19,7 +19,6 @@
 
 #include "backends/kvm_eventfd.c"
 #include "backends/kvm_arm64.c"
-#include "backends/kvm_eventfd.c"
 #include "hypercall.h"
 
 START_TEST(core_register_ids)
