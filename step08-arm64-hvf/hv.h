@@ -199,8 +199,9 @@ struct hyp_ops {
 	/*
 	 * arm64: SMCCC calls with function IDs [first, first + count) exit
 	 * as HYP_EXIT_HYPERCALL; every other call the backend answers
-	 * itself (PSCI, or SMCCC's NOT_SUPPORTED, -1).  Before any vCPU
-	 * exists.  KVM needs Linux 6.4 or later: -EOPNOTSUPP before.
+	 * itself (PSCI, KVM's own services, or SMCCC's NOT_SUPPORTED, -1).
+	 * Before any vCPU exists.  KVM needs Linux 6.4 or later:
+	 * -EOPNOTSUPP before.
 	 * NULL on x86, where the doorbell is port I/O.
 	 */
 	int (*forward_hypercalls)(struct hyp_vm *vm, uint32_t first,

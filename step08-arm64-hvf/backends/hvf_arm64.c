@@ -867,9 +867,11 @@ static int gic_create(struct hyp_vm *vm, const struct hyp_config *cfg)
 /*
  * One VM per process (the course runs --vms N as N processes).  A binary
  * without the com.apple.security.hypervisor entitlement (hvf.mk signs
- * it) is refused here: with HV_DENIED by Apple's header, with HV_ERROR in
- * reports of Intel Macs (hyperkit's "-85377023", 0xfae94001); either way
- * the message names the entitlement.
+ * it) is refused here, with an error Apple does not document: HV_DENIED
+ * ("the system didn't allow the requested operation") would fit; reports
+ * of Intel Macs show HV_ERROR (hyperkit's "-85377023", 0xfae94001), one
+ * of Apple silicon HV_UNSUPPORTED.  On HV_DENIED or HV_ERROR the message
+ * names the entitlement.
  */
 static int hvf_vm_create(struct hyp_vm *vm, const struct hyp_config *cfg)
 {
