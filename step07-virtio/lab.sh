@@ -6,7 +6,7 @@
 # VMs at once, the hostile guest, a triple fault, two guests stopped by
 # their time budget, and the vmm parent killed alone (its VM processes
 # die with it).  Then Linux, the lab's own Debian kernel with the
-# initramfs of guests/linux, four boots:
+# initramfs of guests/linux, seven boots:
 #   blk    serial console, the whole boot log; a line through stdin; an
 #          ext4 disk written, a read-only raw disk read and refused a
 #          write; poweroff -f: exit status 0.  debugfs then reads the

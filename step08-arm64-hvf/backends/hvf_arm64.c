@@ -308,13 +308,34 @@ static void wait_wake(struct hvf_vcpu *v, int timeout_ms)
 			; /* drain: one wake-up serves them all */
 }
 
+/*
+ * SCTLR_EL1.M (the stage 1 MMU) and .C (the data cache) off: a CPU that
+ * CPU_ON starts enters with both off (booting.rst, "the MMU must be
+ * off", "the data cache must be off"), which a vCPU that ran before its
+ * CPU_OFF would otherwise keep on.  (KVM resets the whole vCPU there.)
+ */
+#define SCTLR_EL1_M (1ULL << 0)
+#define SCTLR_EL1_C (1ULL << 2)
+
+static hv_return_t mmu_off(hv_vcpu_t id)
+{
+	uint64_t sctlr;
+	hv_return_t ret = hv_vcpu_get_sys_reg(id, HV_SYS_REG_SCTLR_EL1, &sctlr);
+
+	if (ret != HV_SUCCESS)
+		return ret;
+	return hv_vcpu_set_sys_reg(id, HV_SYS_REG_SCTLR_EL1,
+				   sctlr & ~(SCTLR_EL1_M | SCTLR_EL1_C));
+}
+
 /* book:begin hvf_cpu_on_target */
 /*
  * A vCPU runs only when powered on.  A secondary starts off and waits
  * here for the boot CPU's PSCI CPU_ON; then, on its own thread (only the
  * owner may set its registers), it takes the entry point and context
- * ID: PC = entry, X0 = context, EL1h with DAIF masked (DEN0022, "CPU_ON").
- * Returns 0 when on, 1 when kicked (on or not), or -errno.
+ * ID: PC = entry, X0 = context, EL1h with DAIF masked (DEN0022, "CPU_ON"),
+ * the MMU and data cache off.  Returns 0 when on, 1 when kicked (on or
+ * not), or -errno.
  */
 static int wait_until_on(struct hvf_vcpu *v)
 {
@@ -331,6 +352,8 @@ static int wait_until_on(struct hvf_vcpu *v)
 			if (ret == HV_SUCCESS)
 				ret = hv_vcpu_set_reg(v->id, HV_REG_CPSR,
 						      hvf_boot_pstate());
+			if (ret == HV_SUCCESS)
+				ret = mmu_off(v->id);
 			v->power = HVF_CPU_ON;
 			break;
 		}
@@ -893,7 +916,8 @@ static int hvf_vm_create(struct hyp_vm *vm, const struct hyp_config *cfg)
 	ret = hv_vm_create(NULL);
 	if (ret != HV_SUCCESS) {
 		err = vm_fail(vm,
-			      ret == HV_DENIED || ret == HV_ERROR
+			      ret == HV_DENIED || ret == HV_ERROR ||
+					      ret == HV_UNSUPPORTED
 				      ? "hv_vm_create (is the binary signed "
 					"with the com.apple.security."
 					"hypervisor entitlement?)"

@@ -200,6 +200,7 @@ hv_return_t hv_vcpu_set_sys_reg(hv_vcpu_t vcpu, hv_sys_reg_t reg,
 	((hv_sys_reg_t)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 |  \
 			(op2)))
 #define HV_SYS_REG_MPIDR_EL1	   HVF_SYS_REG(3, 0, 0, 0, 5)  /* 0xc005 */
+#define HV_SYS_REG_SCTLR_EL1	   HVF_SYS_REG(3, 0, 1, 0, 0)  /* 0xc080 */
 #define HV_SYS_REG_SP_EL1	   HVF_SYS_REG(3, 4, 4, 1, 0)  /* 0xe208 */
 #define HV_SYS_REG_ID_AA64PFR0_EL1 HVF_SYS_REG(3, 0, 0, 4, 0)  /* 0xc020 */
 #define HV_SYS_REG_CNTV_CTL_EL0	   HVF_SYS_REG(3, 3, 14, 3, 1) /* 0xdf19 */
@@ -275,6 +276,7 @@ _Static_assert(sizeof(hv_vcpu_exit_exception_t) == 24, "three u64");
 _Static_assert(sizeof(hv_vcpu_exit_t) == 32, "reason, padding, exception");
 _Static_assert(HV_SYS_REG_MPIDR_EL1 == 0xc005, "S3_0_C0_C0_5 [qemu]");
 _Static_assert(HV_SYS_REG_CNTV_CTL_EL0 == 0xdf19, "S3_3_C14_C3_1 [qemu]");
+_Static_assert(HV_SYS_REG_SCTLR_EL1 == 0xc080, "S3_0_C1_C0_0 [arm]");
 
 #endif /* !__APPLE__ */
 #endif

@@ -181,8 +181,16 @@ START_TEST(vm_create_failing_names_hv_vm_create)
 	struct hyp_vm vm = { .ops = &hvf_arm64_ops };
 	struct hyp_config cfg = machine;
 
+	/* Apple silicon answers a missing entitlement with HV_UNSUPPORTED
+	 * (as reported; Apple documents no code for it): the hint too. */
 	hvf_fake.error = HV_UNSUPPORTED;
 	ck_assert_int_eq(hvf_arm64_ops.vm_create(&vm, &cfg), -EOPNOTSUPP);
+	ck_assert_str_eq(
+		vm.err_call,
+		"hv_vm_create (is the binary signed with the com.apple.security.hypervisor entitlement?)");
+	/* Any other refusal is named plainly. */
+	hvf_fake.error = HV_NO_RESOURCES;
+	ck_assert_int_eq(hvf_arm64_ops.vm_create(&vm, &cfg), -ENOMEM);
 	ck_assert_str_eq(vm.err_call, "hv_vm_create");
 	cfg.nr_vcpus = 0;
 	ck_assert_int_eq(hvf_arm64_ops.vm_create(&vm, &cfg), -EINVAL);

@@ -439,6 +439,9 @@ START_TEST(cpu_on_starts_the_target_on_its_own_thread)
 	ck_assert_uint_eq(hvf_fake_sys_reg(1, HV_SYS_REG_MPIDR_EL1), 1);
 	ck_assert_uint_eq(psci0(PSCI_0_2_FN64_AFFINITY_INFO, 0x1, 0, 0),
 			  PSCI_0_2_AFFINITY_LEVEL_OFF);
+	/* As if it had run with its MMU and data cache on (SCTLR_EL1's
+	 * M, C and I set), before a CPU_OFF. */
+	hvf_fake_set_sys_reg(1, HV_SYS_REG_SCTLR_EL1, 0x30d0198d);
 	/* vCPU 1's script: two HVCs, X0 its own each time. */
 	queue_esr(1, ESR_HVC(0), 0);
 	queue_esr(1, ESR_HVC(0), 0);
@@ -454,6 +457,9 @@ START_TEST(cpu_on_starts_the_target_on_its_own_thread)
 	ck_assert_int_eq(t1.exit[0].event, HYP_EVENT_POWER_OFF);
 	ck_assert_uint_eq(*reg(1, HV_REG_PC), 0x40080000);
 	ck_assert_uint_eq(*reg(1, HV_REG_CPSR), 0x3c5);
+	/* M (bit 0) and C (bit 2) off, the I-cache (bit 12) left on. */
+	ck_assert_uint_eq(hvf_fake_sys_reg(1, HV_SYS_REG_SCTLR_EL1),
+			  0x30d01988);
 	ck_assert_uint_eq(psci0(PSCI_0_2_FN64_CPU_ON, 0x1, 0x40080000, 0),
 			  (uint64_t)PSCI_RET_ALREADY_ON);
 	/* Its second run: PSCI CPU_OFF parks it until a CPU_ON or a kick. */
