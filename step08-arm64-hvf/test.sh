@@ -774,7 +774,7 @@ expect_match "vmm-hvf: ... is not one of its backends" "$out" "^vmm: --backend '
 out=$("$hvfvmm" "$here/build/arm64/hello.bin" 2>&1)
 expect_status "vmm-hvf: hello.bin on the stand-in" $? 1
 expect_match "vmm-hvf: ... stops at hv_vm_create, naming it and the framework's error" "$out" \
-	'^\[VM 1\] vmm: hv_vm_create: Operation not supported$'
+	'^\[VM 1\] vmm: hv_vm_create \(is the binary signed with the com\.apple\.security\.hypervisor entitlement\?\): Operation not supported$'
 expect_match "vmm-hvf: ... and the VM's process ends with status 1" "$out" '^vmm: VM 1 exited with status 1$'
 
 # --- the bounded fuzz pass: transport, queue and devices from raw bytes -----------

@@ -85,6 +85,7 @@ hvf-check: hvf-backend-check
 	@[ -n "$(ARM64_SRCS)" ] || { echo "hvf-check: ARM64_SRCS is empty: run it from the step's Makefile" >&2; exit 2; }
 	cd $(HVF_STEP) && $(HVF_CC) $(HVF_CFLAGS) -o $(HVF_BUILD)/vmm-hvf-linux \
 		$(HVF_VMM_SRCS) $(HVF_FAKE) -lfdt
+	$(HVF_CC) $(HVF_CFLAGS) -fsyntax-only $(HVF_STEP)/$(HVF_NO_TAP)
 	@echo "hvf-check: hvf-arm64 and the arm64 VMM built on it compiled" \
 		"against hvf_decls.h and linked with the test-only stand-in" \
 		"(no guest ran)"
@@ -96,7 +97,6 @@ hvf-backend-check:
 		-o $(HVF_BUILD)/libhvf-check.so $(HVF_SRCS) $(HVF_FAKE) \
 		$(HVF_DIR)/list_macos_arm64.c
 	$(HVF_CC) $(HVF_CFLAGS) -fsyntax-only $(HVF_DIR)/hvf_decls_check.c
-	$(HVF_CC) $(HVF_CFLAGS) -fsyntax-only $(HVF_STEP)/$(HVF_NO_TAP)
 	clang $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64.c
 	clang $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64_decode.c
 	aarch64-linux-gnu-gcc $(HVF_CFLAGS) -c -o /dev/null $(HVF_DIR)/hvf_arm64.c
