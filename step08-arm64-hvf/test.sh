@@ -453,7 +453,7 @@ expect_match "fuzz-smoke: every run done, nothing crashed (ASan, UBSan)" "$fuzz"
 # (bench-smoke: the stopwatch on a stand-in, bench-table on the fixed x86_64
 # and aarch64 logs, exact; one round under both VMMs in an x86 lab VM of its
 # own.  The arm64 round: make bench-smoke BENCH_SMOKE_ARCHES="x86_64 aarch64",
-# 26 checks, about 90 s more.)
+# 26 checks, 45 to 90 s more.)
 bench=$(make --no-print-directory -C "$here" bench-smoke 2>&1)
 st=$?
 expect_status "make bench-smoke" $st 0

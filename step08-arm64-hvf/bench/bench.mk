@@ -10,7 +10,7 @@
 #   include bench/bench.mk
 #
 #   bench        the whole measurement, one lab VM per architecture of
-#                BENCH_ARCHES (BENCH_ITER rounds each; about 25-35 minutes
+#                BENCH_ARCHES (BENCH_ITER rounds each; about 20-30 minutes
 #                under nested emulation on a busy 2-core machine): prints
 #                one table per architecture and keeps them for chapter 08
 #                in book/output/step08-bench.txt (and .md); each lab's
@@ -18,7 +18,7 @@
 #   bench-smoke  the stopwatch on a stand-in, the table generator on fixed
 #                logs of both architectures (exact), then one short round
 #                under both VMMs in the lab of each of BENCH_SMOKE_ARCHES
-#                (default x86_64: an arm64 round adds about 3 minutes),
+#                (default x86_64: an arm64 round adds 45 to 90 s here),
 #                whose table must hold every row; ends with
 #                `N passed, N failed`
 #   bench-table  the tables again from build/bench/*/bench.log
