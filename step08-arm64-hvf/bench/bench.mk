@@ -68,8 +68,7 @@ BENCH_INITCALLS  ?= 1
 BENCH_MEM        ?= 256
 BENCH_VMMS       ?= ours qemu
 
-.PHONY: bench bench-smoke bench-table $(BENCH_ARCHES:%=bench-bundle-%) \
-	bench-bundle-x86_64 bench-bundle-aarch64
+.PHONY: bench bench-smoke bench-table bench-bundle-x86_64 bench-bundle-aarch64
 
 # The rules of one architecture ARCH (x86_64 or aarch64).
 define bench_arch
