@@ -1,6 +1,7 @@
 # format.awk — bench-table's layout: table.awk's records as a text table
-# (style=text: what make bench prints, and book/output/step07-bench.txt)
-# or as Markdown tables (style=md).  Runs on the host, under bench-table.
+# (style=text: what make bench prints, and book/output/step08-bench.txt)
+# or as Markdown tables (style=md); one table after another when the
+# records are several machines'.  Runs on the host, under bench-table.
 function md_row(a, n,    i, line) {
 	line = "|"
 	for (i = 1; i <= n; i++)
@@ -27,6 +28,11 @@ function section(kind, header,    a, n, i, sep) {
 		printf "%-44s %9s %9s\n", a[1], a[2], a[3]
 }
 $1 == "H" {
+	# A new machine's table (bench-table given several logs) starts
+	# after a blank line.
+	if (current != "" && current != "H")
+		print ""
+	current = "H"
 	if (style == "md")
 		print ($2 ~ /^make bench/ ? "**" $2 "**" : $2) "  "
 	else

@@ -1,6 +1,8 @@
 #!/bin/sh
-# lab.sh — make bench where KVM is real: in the lab VM (nested KVM), or on
-# a host whose /dev/kvm is hardware-accelerated (engine host-kvm).
+# lab.sh — make bench where KVM is real: in the lab VM (nested KVM: the
+# x86 lab VM, or the arm64 one), or on a host whose /dev/kvm is
+# hardware-accelerated (engine host-kvm).  The machine file of this
+# architecture (machines/$(uname -m).sh) says how each VMM is started.
 #
 # Boots the same guest (the lab's Debian kernel, guest/init's initramfs,
 # 256 MiB, one vCPU, a read-only disk, a tap) under our VMM and under QEMU,
@@ -12,9 +14,10 @@
 #   bench: vmm=NAME KEY=VALUE   one line per run (see stopwatch.c)
 #   bench-note: TEXT            what was left out, and why
 #   bench-console: NAME: LINE   the guest's console in the first round
-# Settings come from bench.conf (BENCH_ITER, BENCH_READS, BENCH_EXITS,
-# BENCH_NET_BYTES, BENCH_VHOST_RUNS, BENCH_RTC_RUNS, BENCH_INITCALLS,
-# BENCH_MEM, BENCH_DISK_MIB, BENCH_VMMS), written by run-bench.
+# Settings come from bench.conf (BENCH_STEP, BENCH_ITER, BENCH_READS,
+# BENCH_EXITS, BENCH_NET_BYTES, BENCH_VHOST_RUNS, BENCH_RTC_RUNS,
+# BENCH_INITCALLS, BENCH_MEM, BENCH_DISK_MIB, BENCH_VMMS), written by
+# run-bench.
 set -u
 cd "$(dirname "$0")" || exit 1
 # shellcheck source=/dev/null
@@ -35,7 +38,8 @@ trap 'rm -rf "$work"' EXIT
 # QEMU: the copy packed into the bundle (its loader, libraries, firmware)
 # in the lab VM, which has no C library; the host's own otherwise.
 if [ -d qemu ]; then
-	mkdir -p /lib64 && ln -sf "$PWD/qemu/lib/ld-linux-x86-64.so.2" /lib64/
+	mkdir -p "$(dirname "$BENCH_QEMU_LOADER")" &&
+		ln -sf "$PWD/qemu/lib/$(basename "$BENCH_QEMU_LOADER")" "$BENCH_QEMU_LOADER"
 	export LD_LIBRARY_PATH="$PWD/qemu/lib"
 	BENCH_QEMU=$PWD/qemu/bin/$BENCH_QEMU_NAME BENCH_QEMU_DATA=$PWD/qemu/share
 else
@@ -65,7 +69,13 @@ net_setup() {
 	fi
 	BENCH_TAP=bench0
 	BENCH_CMDLINE="$BENCH_CMDLINE bench.net=$BENCH_NET_BYTES bench.port=$BENCH_NET_PORT bench.host_ip=$BENCH_HOST_IP bench.guest_ip=$BENCH_GUEST_IP"
-	BENCH_OURS_NET=$BENCH_TAP
+	# Our VMM gets the tap when it has a network card (its --help names
+	# --net); without one its net row stays pending, and QEMU's runs.
+	if ./vmm --help 2>&1 | grep -q -- '--net'; then
+		BENCH_OURS_NET=$BENCH_TAP
+	else
+		note "net: our VMM has no --net (its --help names none): its net row is pending"
+	fi
 	modprobe vhost_net 2>/dev/null
 	[ -c /dev/vhost-net ] || {
 		note "net: no /dev/vhost-net: no vhost reference row"
@@ -108,6 +118,8 @@ base=$BENCH_CMDLINE
 net_setup
 cmdline="$BENCH_CMDLINE bench.reads=$BENCH_READS bench.exits=$BENCH_EXITS"
 info arch "$(uname -m)"
+# shellcheck disable=SC2153 # from bench.conf
+info step "$BENCH_STEP"
 info engine "${LAB_ENGINE:-unknown}"
 info lab_kernel "$(uname -r)"
 info lab_cpus "$(nproc)"
@@ -136,11 +148,12 @@ while [ -n "$BENCH_TAP" ] && [ "$round" -le "$BENCH_VHOST_RUNS" ]; do
 	qemu "$cmdline" vhost
 	round=$((round + 1))
 done
-# QEMU's microvm with its RTC: the boot without the CMOS probe that its
-# default (no RTC under KVM, yet none ruled out in its ACPI tables) makes
-# Linux poll.  The guest only boots (no measurements after /init).
+# QEMU's microvm with its RTC (x86): the boot without the CMOS probe that
+# its default (no RTC under KVM, yet none ruled out in its ACPI tables)
+# makes Linux poll.  The guest only boots (no measurements after /init).
+# A machine without such a variant (arm64's virt) has no BENCH_QEMU_RTC_MACHINE.
 round=1
-while [ "$round" -le "$BENCH_RTC_RUNS" ]; do
+while [ -n "$BENCH_QEMU_RTC_MACHINE" ] && [ "$round" -le "$BENCH_RTC_RUNS" ]; do
 	qemu "$base" rtc
 	round=$((round + 1))
 done

@@ -110,12 +110,17 @@ static const struct {
 	[DONE] = { "done", MARK_PREFIX "done" MARK_SUFFIX },
 };
 
-/* The KVM statistics worth a line in the chapter (debugfs file names). */
+/*
+ * The KVM statistics worth a line in the chapter (debugfs file names):
+ * x86's, then arm64's own (an architecture shows only its own files;
+ * exits, signal_exits and halt_wakeup are in both).
+ */
 static const char *const kvm_stats[] = {
-	"exits",       "io_exits",	 "mmio_exits",	   "halt_exits",
-	"irq_exits",   "irq_injections", "insn_emulation", "signal_exits",
-	"halt_wakeup", "pf_taken",	 "pf_fixed",	   "pages_4k",
-	"pages_2m",
+	"exits",	 "io_exits",	   "mmio_exits",       "halt_exits",
+	"irq_exits",	 "irq_injections", "insn_emulation",   "signal_exits",
+	"halt_wakeup",	 "pf_taken",	   "pf_fixed",	       "pages_4k",
+	"pages_2m",	 "mmio_exit_user", "mmio_exit_kernel", "wfi_exit_stat",
+	"hvc_exit_stat",
 };
 #define KVM_STATS (sizeof(kvm_stats) / sizeof(kvm_stats[0]))
 

@@ -11,7 +11,9 @@
 #   N  TEXT                                  a note
 # A run counts when the VMM exited 0 after the guest's last marker; the
 # others are counted in a note.  Runs of round "initcalls" feed only the
-# I records.
+# I records.  The rows are the machine's (bench-info: arch): x86_64's
+# exits are port I/O (and CPUID, KVM's alone), aarch64's MMIO, and each
+# has its own breakdown of the boot and its own notes.
 
 function add(v, k, x) {
 	n = ++cnt[v SUBSEP k]
@@ -115,6 +117,8 @@ function brow(what, k, digits) {
 		if (r["first_byte_us"] != "")
 			add(v, "early", (r["init_us"] - r["k_run_init_us"] - r["first_byte_us"]) / 1000)
 	}
+	if (r["k_run_init_us"] != "")
+		add(v, "kclock0", (r["init_us"] - r["k_run_init_us"]) / 1000)
 	if (r["k_unpack_end_us"] != "" && r["k_unpack_start_us"] != "")
 		add(v, "unpack", (r["k_unpack_end_us"] - r["k_unpack_start_us"]) / 1000)
 	if (r["clock_b"] != "" && r["at_clock_b_us"] > r["at_clock_a_us"])
@@ -141,6 +145,8 @@ function brow(what, k, digits) {
 		add(v, "pio", r["pio_ns"])
 	if (r["cpuid_ns"] != "")
 		add(v, "cpuid", r["cpuid_ns"])
+	if (r["mmio_ns"] != "")
+		add(v, "mmio", r["mmio_ns"])
 	for (k in r)
 		if (k ~ /^kvm_boot_/)
 			add(v, k, r[k])
@@ -154,14 +160,30 @@ END {
 			runs["ours"] ? "QEMU" : "our VMM" >"/dev/stderr"
 		exit 1
 	}
-	printf "H\tmake bench (%s): our step07 VMM against %s -M %s, the same guest side by side\n",
-		info["arch"] != "" ? info["arch"] : "x86_64", info["qemu"] != "" ? info["qemu"] : "QEMU",
+	arch = info["arch"] != "" ? info["arch"] : "x86_64"
+	printf "H\tmake bench (%s): our %sVMM against %s -M %s, the same guest side by side\n",
+		arch, info["step"] != "" ? info["step"] " " : "",
+		info["qemu"] != "" ? info["qemu"] : "QEMU",
 		info["qemu_machine"] != "" ? info["qemu_machine"] : "microvm"
 	printf "H\tmachine: %s, %s cores; engine %s (%s); %s; host load %s -> %s\n",
 		info["host_cpu"], info["host_cores"], info["engine"], info["lab_vm"],
 		info["date"], info["load_before"], info["load_after"]
 	printf "H\tguest: Linux %s, %s MiB, 1 vCPU; %d runs of each VMM, alternating; min and median\n",
 		info["lab_kernel"], info["guest_mem_mib"], runs["ours"] < runs["qemu"] ? runs["ours"] : runs["qemu"]
+	rows()
+	if (arch == "aarch64")
+		boot_aarch64()
+	else
+		boot_x86_64()
+	initcalls()
+	if (arch == "aarch64")
+		notes_aarch64()
+	else
+		notes_x86_64()
+	notes_common()
+}
+
+function rows() {
 	row("boot to init", "ms", "boot", 0, "qemu", "le", "0.8")
 	if (runs["qemu-rtc"])
 		row("boot to init, QEMU rtc=on (reference)", "ms", "boot", 0, "qemu-rtc", "", "")
@@ -172,9 +194,15 @@ END {
 	row("virtio-net TCP guest->lab", "MB/s", "net", 1, "qemu", "ge", "1.0")
 	if (runs["qemu-vhost"])
 		row("virtio-net TCP, QEMU vhost-net (reference)", "MB/s", "net", 1, "qemu-vhost", "", "")
+	if (arch == "aarch64") {
+		row("MMIO exit round trip", "ns", "mmio", 0, "qemu", "le", "1.0")
+		return
+	}
 	row("port-I/O exit round trip", "ns", "pio", 0, "qemu", "le", "1.0")
 	row("CPUID exit (KVM only, reference)", "ns", "cpuid", 0, "qemu", "", "")
+}
 
+function boot_x86_64() {
 	brow("VMM start -> KVM_CREATE_VM (debugfs)", "vm", 1)
 	brow("VMM start -> first exit (a vCPU runs)", "first_exit", 1)
 	brow("first exit -> first console byte", "decompress", 1)
@@ -188,11 +216,34 @@ END {
 	brow("  of them HLT", "kvm_boot_halt_exits", 0)
 	brow("interrupts injected during the boot", "kvm_boot_irq_injections", 0)
 	brow("KVM page faults fixed during the boot", "kvm_boot_pf_fixed", 0)
+	boot_process()
+}
+
+# arm64: no firmware, no decompressor and (quiet) no console output
+# before /init on either machine; the kernel's clock is the boot's ruler.
+function boot_aarch64() {
+	brow("VMM start -> KVM_CREATE_VM (debugfs)", "vm", 1)
+	brow("VMM start -> first exit (a vCPU runs)", "first_exit", 1)
+	brow("VMM start -> kernel clock 0", "kclock0", 1)
+	brow("kernel clock 0 -> 'Run /init' (its clock)", "k_run_init", 1)
+	brow("  of it initramfs unpacking (its clock)", "unpack", 1)
+	brow("VMM start -> /init marker", "boot", 1)
+	brow("KVM exits during the boot", "kvm_boot_exits", 0)
+	brow("  of them MMIO, to the VMM", "kvm_boot_mmio_exit_user", 0)
+	brow("  of them MMIO, in KVM (vGIC, ioeventfd)", "kvm_boot_mmio_exit_kernel", 0)
+	brow("  of them WFI", "kvm_boot_wfi_exit_stat", 0)
+	brow("  of them HVC (PSCI)", "kvm_boot_hvc_exit_stat", 0)
+	boot_process()
+}
+
+function boot_process() {
 	brow("guest RAM in huge pages at the sample (MiB)", "ram_thp", 1)
 	brow("VMM threads (at the sample)", "threads", 0)
 	brow("VMM CPU time, whole run (ms)", "cpu", 0)
 	brow("VMM threads' sleeps, whole run", "sleeps", 0)
+}
 
+function initcalls(    name, o, q, m, i, j, t) {
 	for (name in icname) {
 		o = (("ours", name) in ic) ? ic["ours", name] + 0 : 0
 		q = (("qemu", name) in ic) ? ic["qemu", name] + 0 : 0
@@ -209,11 +260,25 @@ END {
 			(("ours", name) in ic) ? ic["ours", name] : "-",
 			(("qemu", name) in ic) ? ic["qemu", name] : "-"
 	}
+}
 
+function notes_x86_64() {
 	print "N\tthe boot's parts: KVM_CREATE_VM and the first exit as KVM's debugfs shows them (polled every ms); the first console byte is the kernel's early console (earlyprintk), so before it run the firmware (QEMU: qboot) and the decompressor; the kernel's clock (kvm-clock) starts later in setup_arch, and from there the kernel's own times (printk) count: kernel clock 0 is placed at the /init marker minus the kernel's time at 'Run /init'"
 	print "N\tmemory overhead: Rss of the VMM process (smaps_rollup) minus the Rss of its guest-RAM mapping (smaps: the smallest anonymous mapping at least the guest's size), sampled after the guest's measurements"
 	printf "N\tcode mapped: the files the VMM maps executable, whole (ours: %s file, static; QEMU: %s files, its binary and shared libraries); QEMU also reads its firmware (bios-microvm.bin, linuxboot_dma.bin)\n",
 		codefiles["ours"], codefiles["qemu"]
+}
+
+function notes_aarch64() {
+	print "N\tthe boot's parts: KVM_CREATE_VM and the first exit as KVM's debugfs shows them (polled every ms); neither machine runs firmware or a decompressor (the Image is uncompressed; QEMU enters it through a few instructions of its own boot code), and under quiet neither console shows anything before /init; the kernel's clock (the arch timer's sched_clock) starts in time_init, and from there the kernel's own times (printk) count: kernel clock 0 is placed at the /init marker minus the kernel's time at 'Run /init'"
+	print "N\tmemory overhead: Rss of the VMM process (smaps_rollup) minus the Rss of its guest-RAM mapping (smaps: the smallest anonymous mapping at least the guest's size), sampled after the guest's measurements"
+	printf "N\tcode mapped: the files the VMM maps executable, whole (ours: %s file, static; QEMU: %s files, its binary and shared libraries); virt reads no firmware to boot -kernel\n",
+		codefiles["ours"], codefiles["qemu"]
+	print "N\tthe machines: ours has RAM at 0 and the course's 16550 as ns16550a (console=ttyS0); QEMU's virt has RAM at 1 GiB, a PL011 (console=ttyAMA0), an RTC, fw_cfg, a PCIe host and flash; GICv3 and modern virtio-mmio on both; the rest of the command line is the same"
+	print "N\tMMIO exit: a 32-bit store through /dev/mem to 0xc0000000, where neither machine has a device: a data abort KVM hands to the VMM as KVM_EXIT_MMIO, which finds no device and runs the vCPU again"
+}
+
+function notes_common(    v, i) {
 	for (v in odd_vma)
 		printf "N\t%s: its guest-RAM mapping is %s KiB, not %s MiB: merged with a neighbour\n",
 			v, odd_vma[v], info["guest_mem_mib"]

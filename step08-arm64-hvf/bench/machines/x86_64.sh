@@ -1,12 +1,12 @@
 # shellcheck shell=sh
 # machines/x86_64.sh — the two VMMs of make bench on x86_64, sourced by
 # lab.sh (in the lab VM, by `uname -m`) and by run-bench (on the host, by
-# BENCH_ARCH): our step07 VMM and QEMU's microvm, given the same kernel,
-# initramfs, command line, memory, vCPU count, disk and tap.  Another
-# architecture is another file of the same shape (step08: aarch64.sh, ours
-# against qemu-system-aarch64 -M virt): the BENCH_* settings below and the
-# functions ours and qemu, each of which hands its VMM's command line to
-# lab.sh's measure NAME ARGV...
+# BENCH_ARCH): our VMM (step08's, on its kvm-x86 backend) and QEMU's
+# microvm, given the same kernel, initramfs, command line, memory, vCPU
+# count, disk and tap.  machines/aarch64.sh is the other architecture, of
+# the same shape: the BENCH_* settings below and the functions ours and
+# qemu, each of which hands its VMM's command line to lab.sh's
+# measure NAME ARGV...
 #
 # The guest's console is the 16550 on COM1 under both; quiet keeps the
 # boot log off it (in the kernel's buffer, where /init reads the times),
@@ -15,9 +15,12 @@
 # (setup_arch): the first console byte marks the end of the decompressor
 # (Debian's decompressor itself prints nothing: no X86_VERBOSE_BOOTUP).
 # Read by run-bench on the host: what lab-run must give the lab VM, and
-# what qemu-pack puts into it (QEMU's binary, the firmware microvm reads).
+# what qemu-pack puts into it (QEMU's binary, the firmware microvm reads),
+# from where (BENCH_QEMU_ASSETS empty: the host's own QEMU, an x86_64 one).
 # shellcheck disable=SC2034
 BENCH_LAB_NEEDS=kvm-userspace
+# shellcheck disable=SC2034
+BENCH_QEMU_ASSETS=
 # shellcheck disable=SC2034
 BENCH_LAB_MODULES="tun vhost_net"
 # shellcheck disable=SC2034
@@ -26,6 +29,15 @@ BENCH_QEMU_NAME=qemu-system-x86_64
 BENCH_QEMU_FIRMWARE="bios-microvm.bin linuxboot_dma.bin"
 # shellcheck disable=SC2034
 BENCH_QEMU_MACHINE=microvm
+# Read by lab.sh: where the packed QEMU's dynamic loader must appear (its
+# ELF program interpreter), the kernel's file in the bundle, and the
+# machine of QEMU's reference boot rows (microvm with its RTC: see qemu).
+# shellcheck disable=SC2034
+BENCH_QEMU_LOADER=/lib64/ld-linux-x86-64.so.2
+# shellcheck disable=SC2034
+BENCH_KERNEL=bzImage
+# shellcheck disable=SC2034
+BENCH_QEMU_RTC_MACHINE=$BENCH_QEMU_MACHINE,rtc=on
 # Read by lab.sh: the guest's command line, before the bench's own words.
 # shellcheck disable=SC2034
 BENCH_CMDLINE="console=ttyS0 earlyprintk=ttyS0 quiet panic=-1"
@@ -54,7 +66,7 @@ qemu() {
 	name=qemu vhost=off machine=$BENCH_QEMU_MACHINE
 	case "${2:-}" in
 	vhost) name=qemu-vhost vhost=on ;;
-	rtc) name=qemu-rtc machine=$BENCH_QEMU_MACHINE,rtc=on ;;
+	rtc) name=qemu-rtc machine=$BENCH_QEMU_RTC_MACHINE ;;
 	esac
 	set -- "$1" -L "$BENCH_QEMU_DATA" -M "$machine" -accel kvm -cpu host \
 		-smp 1 -m "${BENCH_MEM}M" -nodefaults -no-user-config \
@@ -62,13 +74,15 @@ qemu() {
 		-global virtio-mmio.force-legacy=false \
 		-drive "id=vda,file=$BENCH_DISK,format=raw,if=none,readonly=on" \
 		-device virtio-blk-device,drive=vda
-	cmdline=$1
+	# (Not "cmdline": a shell function's variables are global, and
+	# lab.sh's cmdline is the next run's.)
+	qemu_append=$1
 	shift
 	if [ -n "$BENCH_TAP" ]; then
-		measure "$name" "$BENCH_QEMU" -append "$cmdline" "$@" \
+		measure "$name" "$BENCH_QEMU" -append "$qemu_append" "$@" \
 			-netdev "tap,id=net0,ifname=$BENCH_TAP,script=no,downscript=no,vhost=$vhost" \
 			-device virtio-net-device,netdev=net0
 	else
-		measure "$name" "$BENCH_QEMU" -append "$cmdline" "$@"
+		measure "$name" "$BENCH_QEMU" -append "$qemu_append" "$@"
 	fi
 }
