@@ -62,13 +62,15 @@ qemu() {
 		-global virtio-mmio.force-legacy=false \
 		-drive "id=vda,file=$BENCH_DISK,format=raw,if=none,readonly=on" \
 		-device virtio-blk-device,drive=vda
-	cmdline=$1
+	# (Not "cmdline": a shell function's variables are global, and
+	# lab.sh's cmdline is the next run's.)
+	qemu_append=$1
 	shift
 	if [ -n "$BENCH_TAP" ]; then
-		measure "$name" "$BENCH_QEMU" -append "$cmdline" "$@" \
+		measure "$name" "$BENCH_QEMU" -append "$qemu_append" "$@" \
 			-netdev "tap,id=net0,ifname=$BENCH_TAP,script=no,downscript=no,vhost=$vhost" \
 			-device virtio-net-device,netdev=net0
 	else
-		measure "$name" "$BENCH_QEMU" -append "$cmdline" "$@"
+		measure "$name" "$BENCH_QEMU" -append "$qemu_append" "$@"
 	fi
 }
