@@ -37,13 +37,17 @@ struct child {
 	size_t text_len;
 };
 
+/* Should the parent have died before prctl() took effect, the child has a
+ * new parent already: it stops, as on x86 (vms.c). */
 static _Noreturn void child_main(unsigned int index, arm64_vm_run_fn run,
-				 int out[2], int report[2])
+				 pid_t parent, int out[2], int report[2])
 {
 	FILE *f;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_perror("prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		exit(EXIT_GUEST_FAILED);
 	close(out[0]);
 	close(report[0]);
 	if (dup2(out[1], STDOUT_FILENO) < 0 || dup2(out[1], STDERR_FILENO) < 0)
@@ -103,15 +107,17 @@ static void collect(struct child *c, unsigned int k, FILE *report,
 static void spawn(struct child *c, unsigned int index, arm64_vm_run_fn run)
 {
 	int out[2], report[2];
+	pid_t parent;
 
 	if (pipe(out) < 0 || pipe(report) < 0)
 		die_perror("pipe");
 	fflush(stdout);
+	parent = getpid();
 	c->pid = fork();
 	if (c->pid < 0)
 		die_perror("fork");
 	if (c->pid == 0)
-		child_main(index, run, out, report);
+		child_main(index, run, parent, out, report);
 	close(out[1]);
 	close(report[1]);
 	c->out = out[0];
